@@ -1,0 +1,1 @@
+"""Named scenarios shipped with iccsim, one TOML file each."""

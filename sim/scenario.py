@@ -1,0 +1,326 @@
+"""Scenarios as data: TOML files validated into typed objects, with `extends` resolved.
+
+A scenario names a time window, parameter overrides, per-state attribute overrides at the start
+and dated events. Every problem is reported as one line naming the file, the key and what is allowed.
+"""
+
+import dataclasses
+import hashlib
+import importlib.resources
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim import datasets
+from sim.errors import UserError
+from sim.months import format_month, parse_month
+from sim.params import Params
+
+PATRONS = ("NONE", "RUS", "USA_ISR", "FRA_EU", "CHN")
+GROUPS = ("AG", "APG", "EEG", "GRULAC", "WEOG")
+BLOCS = ("AU", "ECOWAS", "AES", "EU")
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Targeted(_Strict):
+    """An event that applies to the states selected by ISO3 code, UN regional group or bloc."""
+
+    month: Month
+    states: list[str] = []
+    groups: list[Literal[GROUPS]] = []  # type: ignore[valid-type]
+    blocs: list[Literal[BLOCS]] = []  # type: ignore[valid-type]
+
+    @pydantic.model_validator(mode="after")
+    def _selects_something(self) -> "_Targeted":
+        if not (self.states or self.groups or self.blocs):
+            raise ValueError("needs at least one of states, groups, blocs")
+        return self
+
+
+class Coup(_Targeted):
+    """A successful coup: a junta takes power (and the patron changes if `patron` is given)."""
+
+    kind: Literal["coup"]
+    patron: Literal[PATRONS] | None = None  # type: ignore[valid-type]
+
+
+class JuntaEnd(_Targeted):
+    """A junta hands power to a civilian government (a change of government)."""
+
+    kind: Literal["junta_end"]
+
+
+class PatronChange(_Targeted):
+    kind: Literal["patron"]
+    patron: Literal[PATRONS]  # type: ignore[valid-type]
+    strength: Unit
+
+
+class Announce(_Targeted):
+    kind: Literal["announce"]
+
+
+class Notify(_Targeted):
+    kind: Literal["notify"]
+
+
+class Revoke(_Targeted):
+    kind: Literal["revoke"]
+
+
+class Accede(_Targeted):
+    kind: Literal["accede"]
+
+
+class ExposureChange(_Targeted):
+    kind: Literal["exposure"]
+    value: Unit
+
+
+class CoupRisk(_Targeted):
+    """Multiplies the selected states' coup-attempt rate from this month on (1 restores it)."""
+
+    kind: Literal["coup_risk"]
+    factor: Annotated[float, Field(ge=0.0, le=20.0)]
+
+
+class Sanctions(_Strict):
+    """Sets the level of sanctions pressure on the court (0 none, 1 the court as an institution)."""
+
+    kind: Literal["sanctions"]
+    month: Month
+    value: Unit
+
+
+class Hostility(_Strict):
+    """Sets a patron's hostility to the court."""
+
+    kind: Literal["hostility"]
+    month: Month
+    patron: Literal[PATRONS[1:]]  # type: ignore[valid-type]
+    value: Unit
+
+
+class Bias(_Strict):
+    """Sets the perceived African bias of the caseload (share of investigations in Africa)."""
+
+    kind: Literal["bias"]
+    month: Month
+    value: Unit
+
+
+class Arrest(_Strict):
+    """High-profile non-African suspects surrendered to the court."""
+
+    kind: Literal["arrest"]
+    month: Month
+    count: Annotated[int, Field(ge=1, le=10)] = 1
+
+
+class LegitimacyShock(_Strict):
+    kind: Literal["legitimacy"]
+    month: Month
+    delta: Annotated[float, Field(ge=-1.0, le=1.0)]
+
+
+Event = Annotated[
+    Union[Coup, JuntaEnd, PatronChange, Announce, Notify, Revoke, Accede, ExposureChange, CoupRisk,
+          Sanctions, Hostility, Bias, Arrest, LegitimacyShock],
+    Field(discriminator="kind"),
+]
+
+
+class StateOverride(_Strict):
+    """Attributes of one state replaced at the start of the run."""
+
+    patron: Literal[PATRONS] | None = None  # type: ignore[valid-type]
+    patron_strength: Unit | None = None
+    ideal_point: Annotated[float, Field(ge=-4.0, le=4.0)] | None = None
+    exposure: Unit | None = None
+    junta: bool | None = None
+    coup_rate: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+
+
+class ScenarioFile(_Strict):
+    """The literal content of one scenario file."""
+
+    name: str | None = None
+    description: str | None = None
+    extends: str | None = None
+    start: Month | None = None
+    end: Month | None = None
+    parameters: dict[str, float | int] = {}
+    states: dict[str, StateOverride] = {}
+    events: list[Event] = []
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """A fully resolved scenario: its chain of files merged and validated."""
+
+    name: str
+    description: str
+    start: int
+    end: int
+    params: Params
+    states: dict[str, StateOverride]
+    events: tuple[Any, ...]
+    files: tuple[Path, ...]
+    file_hashes: dict[str, str]
+
+    def with_window(self, start: int | None, end: int | None) -> "Scenario":
+        """The same scenario over another window (events outside it are ignored)."""
+        new = dataclasses.replace(self, start=self.start if start is None else start,
+                                  end=self.end if end is None else end)
+        _check_window(new.start, new.end, new.name)
+        return new
+
+    def with_params(self, overrides: dict[str, Any], where: str = "--set") -> "Scenario":
+        return dataclasses.replace(self, params=self.params.replace(overrides, where))
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-ready description: window, parameters, state overrides and events."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "files": [p.name for p in self.files],
+            "start": format_month(self.start),
+            "end": format_month(self.end),
+            "parameters": self.params.as_dict(),
+            "states": {k: v.model_dump(exclude_none=True) for k, v in self.states.items()},
+            "events": [e.model_dump(exclude_defaults=True) | {"kind": e.kind} for e in self.events],
+        }
+
+
+def scenario_dir() -> Path:
+    """The folder of named scenarios shipped with the package."""
+    return Path(str(importlib.resources.files("sim.scenarios")))
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in scenario_dir().glob("*.toml"))
+
+
+def load(name_or_path: str) -> Scenario:
+    """Load a named scenario (or a path to a .toml file) and resolve its `extends` chain."""
+    path = _locate(name_or_path)
+    chain: list[tuple[Path, ScenarioFile]] = []
+    seen: set[Path] = set()
+    while True:
+        if path in seen:
+            raise UserError(f"{path.name}: extends forms a cycle")
+        seen.add(path)
+        content = _read(path)
+        chain.append((path, content))
+        if content.extends is None:
+            break
+        parent = path.parent / f"{content.extends}.toml"
+        if not parent.is_file():
+            parent = scenario_dir() / f"{content.extends}.toml"
+        if not parent.is_file():
+            raise UserError(f"{path.name}: extends: no scenario named {content.extends!r} "
+                            f"(available: {', '.join(available())})")
+        path = parent
+    return _merge(list(reversed(chain)))
+
+
+def _locate(name_or_path: str) -> Path:
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml":
+        if not candidate.is_file():
+            raise UserError(f"scenario file not found: {name_or_path}")
+        return candidate.resolve()
+    path = scenario_dir() / f"{name_or_path}.toml"
+    if not path.is_file():
+        raise UserError(f"unknown scenario {name_or_path!r} (available: {', '.join(available())})")
+    return path
+
+
+def _read(path: Path) -> ScenarioFile:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path.name}: malformed TOML: {exc}") from None
+    try:
+        content = ScenarioFile.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise UserError(f"{path.name}: {_first_error(exc)}") from None
+    _check_states(path, content)
+    return content
+
+
+def _first_error(exc: pydantic.ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(part) for part in err["loc"] if not str(part).startswith("function-"))
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = "unknown key"
+    given = err.get("input")
+    suffix = "" if err["type"] in ("extra_forbidden", "missing") or isinstance(given, dict) else f" (got {given!r})"
+    return f"{loc}: {message}{suffix}"
+
+
+def _check_states(path: Path, content: ScenarioFile) -> None:
+    known = set(datasets.states()["iso3"])
+    named = [(f"states.{code}", code) for code in content.states]
+    named += [(f"events[{i}].states", code) for i, e in enumerate(content.events)
+              for code in getattr(e, "states", [])]
+    for where, code in named:
+        if code not in known:
+            raise UserError(f"{path.name}: {where}: unknown ISO3 code {code!r}")
+
+
+def _merge(chain: list[tuple[Path, ScenarioFile]]) -> Scenario:
+    path, last = chain[-1]
+    params: dict[str, Any] = {}
+    states: dict[str, dict[str, Any]] = {}
+    events: list[Any] = []
+    start = end = None
+    description = ""
+    for file_path, content in chain:
+        for name, value in content.parameters.items():
+            Params.build({name: value}, where=f"{file_path.name}: parameters")
+            params[name] = value
+        for code, override in content.states.items():
+            states[code] = {**states.get(code, {}), **override.model_dump(exclude_none=True)}
+        events.extend(content.events)
+        start = content.start or start
+        end = content.end or end
+        description = content.description or description
+    if start is None or end is None:
+        raise UserError(f"{path.name}: start and end are required (here or in the scenario it extends)")
+    begin, finish = parse_month(start, f"{path.name}: start"), parse_month(end, f"{path.name}: end")
+    name = last.name or path.stem
+    _check_window(begin, finish, path.name)
+    return Scenario(
+        name=name,
+        description=" ".join(description.split()),
+        start=begin,
+        end=finish,
+        params=Params.build(params, where=f"{path.name}: parameters"),
+        states={code: StateOverride(**values) for code, values in states.items()},
+        events=tuple(sorted(events, key=lambda e: parse_month(e.month))),
+        files=tuple(p for p, _ in chain),
+        file_hashes={p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p, _ in chain},
+    )
+
+
+def _check_window(start: int, end: int, where: str) -> None:
+    first, last = parse_month(datasets.FIRST_MONTH), parse_month(datasets.LAST_START_MONTH)
+    if not first <= start <= last:
+        raise UserError(f"{where}: start {format_month(start)} is outside the data "
+                        f"({datasets.FIRST_MONTH} to {datasets.LAST_START_MONTH})")
+    if end <= start:
+        raise UserError(f"{where}: end {format_month(end)} must be after start {format_month(start)}")
+    if end - start > 12 * 100:
+        raise UserError(f"{where}: window longer than 100 years")
