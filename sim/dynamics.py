@@ -126,6 +126,7 @@ def advance(state: SimState, static: Static, p: Params, draws: dict[str, np.ndar
                       rules.patron_share(exiting, eligible, state.patron, len(PATRON_CODES)))
     recent_lead = month - state.announce_month <= p.lead_window_months
     hostility = np.take_along_axis(state.hostility, state.patron.astype(np.intp), axis=1)
+    grievance = state.patron_strength * hostility
     p_announce = rules.announcement_probability(
         p,
         divergence=divergence,
@@ -133,7 +134,7 @@ def advance(state: SimState, static: Static, p: Params, draws: dict[str, np.ndar
         peer=peer,
         exposure=state.exposure,
         regime_change=month - state.regime_change < p.regime_change_window_months,
-        grievance=state.patron_strength * hostility,
+        grievance=grievance,
         bias=static.african * state.africa_bias[:, None],
         legitimacy_gap=(1.0 - state.legitimacy)[:, None],
     )
@@ -149,7 +150,7 @@ def advance(state: SimState, static: Static, p: Params, draws: dict[str, np.ndar
         p, state.stalled))
     enter = (status == ACCEDING) & (month - state.status_month >= rules.ENTRY_MONTHS)
     accede = ((status == NON_PARTY) | (status == WITHDRAWN)) & (
-        draws["accessions"] < rules.accession_probability(p, divergence))
+        draws["accessions"] < rules.accession_probability(p, divergence, grievance))
 
     # apply, all decided above on the state at the start of the month
     log["coup_attempt"] |= attempt & ~success

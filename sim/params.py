@@ -95,6 +95,9 @@ class Params:
                        "post-2012 trickle of 0.3-0.6 a year (science anchors s7.3)")
     acc_div: float = _p(1.0, 0.0, 3.0, "lowers the accession hazard per unit of distance from the party "
                         "mean; assumption after Chapman & Chaudoin (2013)")
+    acc_grievance: float = _p(3.0, 0.0, 6.0, "lowers the accession hazard per unit of patron strength x "
+                              "hostility; assumption after Kelley (2007): great-power pressure kept clients "
+                              "from the court; the hostile powers are their own patrons at strength 1")
 
     @classmethod
     def specs(cls) -> dict[str, dataclasses.Field]:

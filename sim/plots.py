@@ -7,7 +7,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.months import first_day, parse_month  # noqa: E402
@@ -15,13 +14,14 @@ from sim.world import observed_parties  # noqa: E402
 
 BLUE, GREY = "#0072B2", "#333333"  # Okabe-Ito blue; near-black for the record
 SINGLE_COLUMN = (3.5, 2.6)  # inches, a journal column
+HISTORY_MONTHS = 120  # the record drawn before the start month
 
 
 def membership_fan(summary: pd.DataFrame, start: int, title: str, path: Path) -> None:
     """States Parties over time: median, 50 % and 90 % bands, and the record before the start."""
     rows = summary[summary["measure"] == "parties"]
     dates = [first_day(parse_month(m)) for m in rows["month"]]
-    history = list(range(parse_month("2002-07"), start + 1))
+    history = list(range(max(parse_month("2002-07"), start - HISTORY_MONTHS), start + 1))
     fig, ax = plt.subplots(figsize=SINGLE_COLUMN, dpi=300)
     ax.fill_between(dates, rows["q05"], rows["q95"], color=BLUE, alpha=0.18, lw=0, label="90 % band")
     ax.fill_between(dates, rows["q25"], rows["q75"], color=BLUE, alpha=0.35, lw=0, label="50 % band")
@@ -33,8 +33,7 @@ def membership_fan(summary: pd.DataFrame, start: int, title: str, path: Path) ->
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.tick_params(labelsize=7)
     ax.yaxis.label.set_size(8)
-    ax.set_ylim(bottom=max(0, np.floor(rows["q05"].min() / 10) * 10 - 10))
-    ax.legend(fontsize=6, frameon=False, loc="lower left")
+    ax.legend(fontsize=6, frameon=False, loc="best")
     fig.tight_layout()
     fig.savefig(path, dpi=300, metadata={"Software": None})
     plt.close(fig)

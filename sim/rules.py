@@ -85,8 +85,9 @@ def revocation_probability(p: Params, junta: np.ndarray, recent_turnover: np.nda
     return np.where(recent_turnover, np.maximum(ordinary, p.turnover_revoke_rate), ordinary)
 
 
-def accession_probability(p: Params, divergence: np.ndarray) -> np.ndarray:
-    return monthly(logistic(p.acc_a0 - p.acc_div * divergence))
+def accession_probability(p: Params, divergence: np.ndarray, grievance: np.ndarray) -> np.ndarray:
+    """Monthly probability that a non-party deposits an instrument of accession."""
+    return monthly(logistic(p.acc_a0 - p.acc_div * divergence - p.acc_grievance * grievance))
 
 
 def drifted(p: Params, ideal_point: np.ndarray, junta: np.ndarray, patron: np.ndarray,

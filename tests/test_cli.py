@@ -1,0 +1,135 @@
+"""The command line: outputs of a run, determinism, and one-line errors with exit code 2."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+
+
+def _run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_run_writes_the_documented_folder(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "base"
+    code, stdout, _ = _run(capsys, "run", "baseline", "--runs", "6", "--seed", "7", "--end", "2029-12",
+                           "--out", str(out))
+    assert code == 0 and str(out) in stdout
+    for name in ("runs", "timeseries", "events"):
+        pd.testing.assert_frame_equal(pd.read_parquet(out / f"{name}.parquet"), pd.read_csv(out / f"{name}.csv"),
+                                      check_dtype=False)
+    assert (out / "summary.csv").is_file() and (out / "figures" / "membership.png").stat().st_size > 10_000
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenario"] == "baseline" and manifest["root_seed"] == 7 and manifest["runs"] == 6
+    assert manifest["status"] == "complete" and manifest["parties_at_start"] == 125
+    assert set(manifest["scenario_files"]) == {"baseline.toml"}
+    assert manifest["resolved"]["parameters"]["b_lead"] == 3.0
+    series = pd.read_csv(out / "timeseries.csv")
+    assert (series[series["month"] == "2026-11"]["parties"] == 125).all()
+    assert series["run"].nunique() == 6 and series["month"].iloc[-1] == "2029-12"
+    runs = pd.read_csv(out / "runs.csv")
+    assert (runs["seed"] == 7).all() and runs["run"].tolist() == list(range(6))
+    summary = pd.read_csv(out / "summary.csv")
+    parties = summary[summary["measure"] == "parties"]
+    assert (parties["q05"] <= parties["q25"]).all() and (parties["q25"] <= parties["median"]).all()
+    assert (parties["median"] <= parties["q75"]).all() and (parties["q75"] <= parties["q95"]).all()
+
+
+def test_same_command_gives_the_same_bytes(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    for folder in ("a", "b"):
+        assert _run(capsys, "run", "baseline", "--runs", "5", "--seed", "3", "--set", "b_peer=3",
+                    "--out", str(tmp_path / folder))[0] == 0
+    for name in ("runs.csv", "timeseries.csv", "events.csv", "summary.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    other_seed = tmp_path / "c"
+    _run(capsys, "run", "baseline", "--runs", "5", "--seed", "4", "--set", "b_peer=3", "--out", str(other_seed))
+    assert (other_seed / "events.csv").read_bytes() != (tmp_path / "a" / "events.csv").read_bytes()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "nope"], "unknown scenario 'nope' (available: "),
+    (["run", "baseline", "--set", "b_pear=1"], "--set.b_pear: unknown parameter (allowed: a0"),
+    (["run", "baseline", "--set", "b_peer=99"], "--set.b_peer: 99.0 is out of range [0.0, 6.0]"),
+    (["run", "baseline", "--set", "b_peer"], "--set 'b_peer': expected KEY=VALUE"),
+    (["run", "baseline", "--runs", "0"], "argument --runs: expected a whole number from 1 to 1000000"),
+    (["run", "baseline", "--seed", "-1"], "argument --seed: expected a whole number"),
+    (["run", "baseline", "--start", "2026-13"], "--start: expected YYYY-MM, got '2026-13'"),
+    (["run", "baseline", "--end", "2020-01"], "end 2020-01 must be after start 2026-11"),
+    (["states", "--as-of", "2030-01-01"], "outside the data"),
+    (["show", "nope"], "unknown scenario 'nope'"),
+    (["fly"], "invalid choice: 'fly'"),
+])
+def test_bad_input_gives_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture, argv: list[str],
+                                            message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = _run(capsys, *argv)
+    assert code == 2 and stdout == ""
+    assert stderr.startswith("iccsim: error: ") and message in stderr and stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []  # no results folder left behind
+
+
+def test_malformed_scenario_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    bad = tmp_path / "broken.toml"
+    bad.write_text('start = "2026-11\nend = 3', encoding="utf-8")
+    code, _, stderr = _run(capsys, "run", str(bad), "--out", str(tmp_path / "out"))
+    assert code == 2 and "broken.toml: malformed TOML" in stderr and stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_unwritable_or_occupied_out(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, stderr = _run(capsys, "run", "baseline", "--runs", "2", "--out", str(blocker / "out"))
+    assert code == 2 and "cannot write there" in stderr and stderr.count("\n") == 1
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "keep.txt").write_text("x")
+    code, _, stderr = _run(capsys, "run", "baseline", "--runs", "2", "--out", str(occupied))
+    assert code == 2 and "already exists" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "occupied"]
+    assert [p.name for p in occupied.iterdir()] == ["keep.txt"]
+
+
+def test_a_failure_mid_run_leaves_nothing(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sim.cli.membership_fan", explode)
+    code, _, stderr = _run(capsys, "run", "baseline", "--runs", "2", "--out", str(tmp_path / "out"))
+    assert code == 130 and "nothing was written" in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_states_table_as_of_a_date(capsys: pytest.CaptureFixture) -> None:
+    code, stdout, _ = _run(capsys, "states", "--as-of", "2016-11-01", "--csv")
+    table = pd.read_csv(io.StringIO(stdout), keep_default_na=False)
+    assert code == 0 and len(table) == 195
+    assert set(table[table["status"] == "notified"]["iso3"]) == {"BDI", "ZAF"}
+    assert set(table[table["status"] == "announced"]["iso3"]) == {"GMB"}
+    code, stdout, _ = _run(capsys, "states")
+    assert code == 0 and "Burkina Faso" in stdout
+
+
+def test_list_and_show(capsys: pytest.CaptureFixture) -> None:
+    code, stdout, _ = _run(capsys, "list")
+    assert code == 0 and stdout.startswith("baseline")
+    code, stdout, _ = _run(capsys, "show", "baseline")
+    shown = json.loads(stdout)
+    assert code == 0 and (shown["start"], shown["end"]) == ("2026-11", "2035-12")
+    assert shown["parameters"]["a0"] == -7.8
+
+
+def test_console_entry_point_has_no_traceback(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "sim.cli", "run", "missing-scenario"], cwd=tmp_path,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("iccsim: error: unknown scenario 'missing-scenario'")

@@ -1,0 +1,82 @@
+"""The Mesa model: agents, reproduction of the ensemble, and an exact regression run."""
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from sim import scenario
+from sim.ensemble import run_ensemble
+from sim.model import IccModel, StateAgent
+from sim.months import parse_month
+
+FORCED = """
+extends = "baseline"
+end = "2030-12"
+[[events]]
+month = "2027-02"
+kind = "coup"
+states = ["SEN"]
+patron = "RUS"
+[[events]]
+month = "2027-04"
+kind = "announce"
+blocs = ["ECOWAS"]
+[[events]]
+month = "2028-01"
+kind = "sanctions"
+value = 0.2
+"""
+
+
+def _run(model: IccModel) -> IccModel:
+    while model.running:
+        model.step()
+    return model
+
+
+def test_one_agent_per_state_with_live_attributes(baseline: scenario.Scenario) -> None:
+    model = IccModel(baseline.with_window(None, parse_month("2027-08")), seed=1)
+    agents = {a.iso3: a for a in model.agents}
+    assert len(agents) == 195 and all(isinstance(a, StateAgent) for a in agents.values())
+    assert agents["NER"].status == "notified" and agents["MLI"].patron == "RUS" and agents["MLI"].junta
+    assert sum(a.status in ("party", "announced", "notified") for a in agents.values()) == 125
+    _run(model)
+    assert agents["NER"].status in ("withdrawn", "party")  # took effect in 2027-06 unless revoked
+    assert model.timeseries()["month"].iloc[-1] == "2027-08"
+
+
+@pytest.mark.parametrize("seed, run", [(0, 0), (7, 3), (123, 11)])
+def test_model_reproduces_the_ensemble_run_for_run(baseline: scenario.Scenario, seed: int, run: int,
+                                                  write_scenario: Callable[[str, str], Path]) -> None:
+    for chosen in (baseline, scenario.load(str(write_scenario("forced", FORCED)))):
+        ensemble = run_ensemble(chosen, runs=run + 1, seed=seed)
+        model = _run(IccModel(chosen, seed=seed, run=run))
+        series = ensemble.timeseries[ensemble.timeseries["run"] == run].reset_index(drop=True)
+        events = ensemble.events[ensemble.events["run"] == run].reset_index(drop=True)
+        assert model.timeseries().equals(series)
+        assert model.events().equals(events)
+
+
+def test_exact_regression_of_a_small_seeded_run(baseline: scenario.Scenario) -> None:
+    """Pinned output of three short runs; a change here means the model's behaviour changed."""
+    results = run_ensemble(baseline.with_window(None, parse_month("2029-12")), runs=3, seed=2026)
+    runs = results.runs.drop(columns=["seed", "scenario"]).to_dict("list")
+    floats = {name: runs.pop(name) for name in ("legitimacy_end", "population_share_end")}
+    assert runs == {
+        "run": [0, 1, 2], "parties_start": [125, 125, 125], "parties_end": [123, 126, 122],
+        "parties_min": [122, 122, 121], "exits": [4, 5, 4], "announcements": [1, 1, 1],
+        "revocations": [1, 0, 1], "accessions": [2, 6, 1], "coups": [2, 4, 1],
+    }
+    assert floats == {  # to the last few bits, allowing for a different floating-point library
+        "legitimacy_end": pytest.approx([0.8855955362652776, 0.8998387936368262, 0.88250860595007], rel=1e-12),
+        "population_share_end": pytest.approx([0.31623093044586864, 0.3568646947972194, 0.31562369673017837],
+                                              rel=1e-12),
+    }
+    legal = results.events[results.events["event"].isin(["announced", "notified", "revoked", "withdrawn"])]
+    assert list(legal.itertuples(index=False, name=None))[:12] == [
+        (0, "2027-01", "MLI", "revoked"), (0, "2027-06", "BFA", "withdrawn"), (0, "2027-06", "NER", "withdrawn"),
+        (0, "2027-07", "TCD", "withdrawn"), (0, "2027-07", "VEN", "withdrawn"), (0, "2028-11", "MLI", "announced"),
+        (1, "2027-06", "BFA", "withdrawn"), (1, "2027-06", "MLI", "withdrawn"), (1, "2027-06", "NER", "withdrawn"),
+        (1, "2027-07", "TCD", "withdrawn"), (1, "2027-07", "VEN", "withdrawn"), (1, "2029-12", "HUN", "announced"),
+    ]
