@@ -64,7 +64,7 @@ class IccModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: int = 0, run: int = 0) -> None:
         super().__init__(rng=np.random.SeedSequence(seed, spawn_key=(run,)))
-        self.scenario = scenario
+        self.resolved_scenario = scenario
         self.seed, self.run = seed, run
         self.world = world_for(scenario)
         self.static = static_from(self.world)
@@ -86,7 +86,7 @@ class IccModel(mesa.Model):
         """Advance the world by one month."""
         self.month += 1
         self.month_label = format_month(self.month)
-        log = dynamics.step(self.state, self.static, self.scenario.params,
+        log = dynamics.step(self.state, self.static, self.resolved_scenario.params,
                             self._streams.month(self.static.size), self._schedule.get(self.month, []), self.month)
         for name in dynamics.EVENTS:
             self._totals[name] += log[name].sum(axis=1)
@@ -96,7 +96,7 @@ class IccModel(mesa.Model):
                     self.event_log.append({"run": self.run, "month": self.month_label,
                                            "iso3": self.static.iso3[position], "event": name})
         self._record()
-        self.running = self.month < self.scenario.end
+        self.running = self.month < self.resolved_scenario.end
 
     def _record(self) -> None:
         for name, values in dynamics.measures(self.state, self.static, self._totals).items():
