@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from sim import rules
+from sim import history, rules
 from sim.datasets import BLOC_CODES, GROUP_CODES, PATRON_CODES
 from sim.months import parse_month
 from sim.params import Params
@@ -16,7 +16,8 @@ from sim.state import (ACCEDING, ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, RUS, USA
 
 EVENTS = ("coup_attempt", "coup", "patron_switch", "junta_end", "announced", "notified", "revoked",
           "withdrawn", "deposited", "entered_into_force")
-MEASURES = ("parties", "announced", "notified", "withdrawn", "exits", "accessions", "juntas",
+TALLIES = ("further_exit",)  # counted, not written to the event log: withdrawals not pending at the start
+MEASURES = ("parties", "announced", "notified", "withdrawn", "exits", "further_exits", "accessions", "juntas",
             "legitimacy", "population_share")
 
 
@@ -32,7 +33,8 @@ class ScheduledEvent:
 def schedule(scenario: Scenario, static: Static) -> dict[int, list[ScheduledEvent]]:
     """Scenario events by month, for months inside the run window (after the start month)."""
     by_month: dict[int, list[ScheduledEvent]] = {}
-    for event in scenario.events:
+    shocks = history.known_shocks(scenario.replay, scenario.start, scenario.end)
+    for event in sorted([*scenario.events, *shocks], key=lambda e: parse_month(e.month)):
         month = parse_month(event.month)
         if scenario.start < month <= scenario.end:
             by_month.setdefault(month, []).append(ScheduledEvent(event.kind, _targets(event, static), event))
@@ -50,7 +52,7 @@ def _targets(event: Any, static: Static) -> np.ndarray:
 
 
 def empty_events(state: SimState) -> dict[str, np.ndarray]:
-    return {name: np.zeros(state.status.shape, dtype=bool) for name in EVENTS}
+    return {name: np.zeros(state.status.shape, dtype=bool) for name in EVENTS + TALLIES}
 
 
 def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p: Params,
@@ -69,6 +71,9 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
             if spec.patron is not None:
                 _set_patron(state, hit, PATRON_CODES.index(spec.patron), 0.0, p.patron_strength_after_switch)
                 log["patron_switch"] |= hit
+        elif event.kind == "coup_attempt":
+            state.last_attempt[hit] = month
+            log["coup_attempt"] |= hit
         elif event.kind == "junta_end":
             hit &= state.junta
             state.junta &= ~hit
@@ -88,6 +93,8 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
             _accede(state, hit & ((state.status == NON_PARTY) | (state.status == WITHDRAWN)), month, log)
         elif event.kind == "exposure":
             state.exposure[hit] = spec.value
+        elif event.kind == "pressure":
+            state.pressure[hit] = spec.value
         elif event.kind == "coup_risk":
             state.coup_factor[hit] = spec.factor
         elif event.kind == "sanctions":
@@ -122,8 +129,9 @@ def advance(state: SimState, static: Static, p: Params, draws: dict[str, np.ndar
     exiting = (status == ANNOUNCED) | (status == NOTIFIED) | (
         (status == WITHDRAWN) & (month - state.status_month <= p.peer_window_months))
     eligible = in_statute | exiting
-    peer = np.maximum(rules.bloc_share(exiting, eligible, static.bloc_members),
-                      rules.patron_share(exiting, eligible, state.patron, len(PATRON_CODES)))
+    peer = np.maximum.reduce([rules.bloc_share(exiting, eligible, static.bloc_members),
+                              rules.patron_share(exiting, eligible, state.patron, len(PATRON_CODES)),
+                              p.junta_peer_weight * rules.junta_share(exiting, eligible, state.junta)])
     recent_lead = month - state.announce_month <= p.lead_window_months
     hostility = np.take_along_axis(state.hostility, state.patron.astype(np.intp), axis=1)
     grievance = state.patron_strength * hostility
@@ -134,9 +142,11 @@ def advance(state: SimState, static: Static, p: Params, draws: dict[str, np.ndar
         peer=peer,
         exposure=state.exposure,
         regime_change=month - state.regime_change < p.regime_change_window_months,
+        junta=state.junta,
         grievance=grievance,
         bias=static.african * state.africa_bias[:, None],
         legitimacy_gap=(1.0 - state.legitimacy)[:, None],
+        pressure=state.pressure,
     )
     announce = (status == PARTY) & (draws["announcements"] < p_announce)
     stalls = draws["announcements"] < p_announce * p.stall_share
@@ -167,6 +177,7 @@ def advance(state: SimState, static: Static, p: Params, draws: dict[str, np.ndar
     _notify(state, notify, month, log)
     _set_status(state, effective, WITHDRAWN, month)
     log["withdrawn"] |= effective
+    log["further_exit"] |= effective & ~state.initially_notified
     _set_status(state, enter, PARTY, month)
     log["entered_into_force"] |= enter
     _accede(state, accede, month, log)
@@ -205,6 +216,7 @@ def measures(state: SimState, static: Static, totals: dict[str, np.ndarray]) -> 
         "notified": (state.status == NOTIFIED).sum(axis=1),
         "withdrawn": (state.status == WITHDRAWN).sum(axis=1),
         "exits": totals["withdrawn"].copy(),
+        "further_exits": totals["further_exit"].copy(),
         "accessions": totals["entered_into_force"].copy(),
         "juntas": state.junta.sum(axis=1),
         "legitimacy": state.legitimacy.copy(),

@@ -50,21 +50,22 @@ def simulate(world: World, static: Static, scenario: Scenario, seed: int,
     state = initial_state(world, scenario, len(indices))
     streams = Streams(seed, indices)
     schedule = dynamics.schedule(scenario, static)
-    totals = {name: np.zeros(len(indices), dtype=np.int64) for name in dynamics.EVENTS}
+    totals = {name: np.zeros(len(indices), dtype=np.int64) for name in dynamics.EVENTS + dynamics.TALLIES}
     series = [dynamics.measures(state, static, totals)]
     event_rows = []
     for month in range(scenario.start + 1, scenario.end + 1):
         log = dynamics.step(state, static, p, streams.month(static.size), schedule.get(month, []), month)
         for name, mask in log.items():
             totals[name] += mask.sum(axis=1)
-            run_pos, state_pos = np.nonzero(mask)
+        for name in dynamics.EVENTS:
+            run_pos, state_pos = np.nonzero(log[name])
             if len(run_pos):
                 event_rows.append(pd.DataFrame({"run": np.asarray(indices)[run_pos], "month": month,
                                                 "state_pos": state_pos, "event": name}))
         series.append(dynamics.measures(state, static, totals))
     months = np.arange(scenario.start, scenario.end + 1)
     timeseries = _timeseries(series, months, indices)
-    events = _events(event_rows, static, scenario, indices)
+    events = _events(event_rows, static)
     return _runs(timeseries, totals, scenario, seed, indices), timeseries, events
 
 
@@ -77,7 +78,7 @@ def _timeseries(series: list[dict[str, np.ndarray]], months: np.ndarray, indices
     return frame.sort_values(["run", "month"], kind="stable", ignore_index=True)
 
 
-def _events(rows: list[pd.DataFrame], static: Static, scenario: Scenario, indices: list[int]) -> pd.DataFrame:
+def _events(rows: list[pd.DataFrame], static: Static) -> pd.DataFrame:
     columns = ["run", "month", "iso3", "event"]
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "run" else "object") for c in columns})
@@ -101,6 +102,7 @@ def _runs(timeseries: pd.DataFrame, totals: dict[str, np.ndarray], scenario: Sce
         "parties_end": last["parties"].to_numpy(),
         "parties_min": by_run["parties"].min().to_numpy(),
         "exits": totals["withdrawn"],
+        "further_exits": totals["further_exit"],
         "announcements": totals["announced"],
         "revocations": totals["revoked"],
         "accessions": totals["entered_into_force"],

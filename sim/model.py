@@ -73,7 +73,7 @@ class IccModel(mesa.Model):
         self.month_label = format_month(self.month)
         self._streams = Streams(seed, [run])
         self._schedule = dynamics.schedule(scenario, self.static)
-        self._totals = {name: np.zeros(1, dtype=np.int64) for name in dynamics.EVENTS}
+        self._totals = {name: np.zeros(1, dtype=np.int64) for name in dynamics.EVENTS + dynamics.TALLIES}
         self.event_log: list[dict[str, object]] = []
         for position in range(self.static.size):
             StateAgent(self, position)
@@ -88,8 +88,8 @@ class IccModel(mesa.Model):
         self.month_label = format_month(self.month)
         log = dynamics.step(self.state, self.static, self.resolved_scenario.params,
                             self._streams.month(self.static.size), self._schedule.get(self.month, []), self.month)
-        for name in dynamics.EVENTS:
-            self._totals[name] += log[name].sum(axis=1)
+        for name, mask in log.items():
+            self._totals[name] += mask.sum(axis=1)
         for position in range(self.static.size):
             for name in dynamics.EVENTS:
                 if log[name][0, position]:

@@ -32,12 +32,19 @@ class Params:
                       "ICC record (5-6 of 8 announcers faced a direct confrontation)")
     b_rc: float = _p(0.5, 0.0, 2.0, f"regime change within the regime-change window; {VBV}: government "
                      "orientation change 0.333-0.656")
+    b_junta: float = _p(2.0, 0.0, 5.0, "ruled by a junta; rough reading of the record: 3 of the 7 juntas in "
+                        "African parties since 2020 announced within five years (about 13 %/yr over some 23 "
+                        "junta-years, against 0.2 %/yr for other members), part of it carried by patron and "
+                        "divergence; Gilligan (2006): coup-exposed leaders are those the court can reach")
     b_pat: float = _p(2.0, 0.0, 5.0, "per unit of patron strength x patron hostility to the court; assumption "
                       "in the 1-3 range (Hungary 2025 and the AES 2025 exits; Kelley 2007, qualitative)")
     b_bias: float = _p(0.5, 0.0, 2.0, "per unit perceived regional bias (African states only); assumption in "
                        "the 0-1 range (qualitative: AU and AES statements)")
     b_leg: float = _p(1.0, 0.0, 5.0, "per unit of court legitimacy below its long-run level; assumption: a "
                       "moderate effect (IOs rarely die from withdrawals, Eilstrup-Sangiovanni 2020)")
+    junta_peer_weight: float = _p(0.0, 0.0, 1.0, "weight of fellow juntas among a junta's peers; "
+                                  "assumption: 0 by default, since the one junta cluster on record (the AES) "
+                                  "is already a bloc; scenarios of junta solidarity raise it")
     lead_window_months: int = _p(12, 1, 60, f"{VBV}: lead-state withdrawal in the prior year")
     peer_window_months: int = _p(24, 1, 120, "assumption: an exit keeps weighing on peers for two years")
     regime_change_window_months: int = _p(24, 1, 120, "science anchors s7.2: coup or turnover in the last 24 months")

@@ -52,6 +52,13 @@ def patron_share(exiting: np.ndarray, eligible: np.ndarray, patron: np.ndarray, 
     return np.where((patron > 0) & (own_den > 0), own_num / np.maximum(own_den, 1), 0.0)
 
 
+def junta_share(exiting: np.ndarray, eligible: np.ndarray, junta: np.ndarray) -> np.ndarray:
+    """Share of exiting peers among the other junta-ruled states (0 for civilian governments)."""
+    numerator = (exiting & junta).sum(axis=1, keepdims=True) - (exiting & junta)
+    denominator = (eligible & junta).sum(axis=1, keepdims=True) - (eligible & junta)
+    return np.where(junta & (denominator > 0), numerator / np.maximum(denominator, 1), 0.0)
+
+
 def lead_exit(recent_lead: np.ndarray, members: np.ndarray, leads: np.ndarray) -> np.ndarray:
     """Whether a lead state of one of a state's blocs (other than itself) announced recently."""
     counts = recent_lead.astype(float) @ leads.astype(float)  # (runs, blocs)
@@ -60,11 +67,16 @@ def lead_exit(recent_lead: np.ndarray, members: np.ndarray, leads: np.ndarray) -
 
 
 def announcement_probability(p: Params, *, divergence: np.ndarray, lead: np.ndarray, peer: np.ndarray,
-                             exposure: np.ndarray, regime_change: np.ndarray, grievance: np.ndarray,
-                             bias: np.ndarray, legitimacy_gap: np.ndarray) -> np.ndarray:
-    """Monthly probability that a party announces withdrawal (annual rare-events logit)."""
+                             exposure: np.ndarray, regime_change: np.ndarray, junta: np.ndarray,
+                             grievance: np.ndarray,
+                             bias: np.ndarray, legitimacy_gap: np.ndarray, pressure: np.ndarray) -> np.ndarray:
+    """Monthly probability that a party announces withdrawal (annual rare-events logit).
+
+    `pressure` is a scenario's shift of the logit (e.g. a coordinated regional campaign).
+    """
     z = (p.a0 + p.b_div * divergence + p.b_lead * lead + p.b_peer * peer + p.b_exp * exposure
-         + p.b_rc * regime_change + p.b_pat * grievance + p.b_bias * bias + p.b_leg * legitimacy_gap)
+         + p.b_rc * regime_change + p.b_junta * junta + p.b_pat * grievance + p.b_bias * bias + p.b_leg * legitimacy_gap
+         + pressure)
     return monthly(logistic(z))
 
 

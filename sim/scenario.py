@@ -54,6 +54,12 @@ class Coup(_Targeted):
     patron: Literal[PATRONS] | None = None  # type: ignore[valid-type]
 
 
+class CoupAttempt(_Targeted):
+    """A failed coup attempt: no change of government, but the coup trap starts."""
+
+    kind: Literal["coup_attempt"]
+
+
 class JuntaEnd(_Targeted):
     """A junta hands power to a civilian government (a change of government)."""
 
@@ -85,6 +91,13 @@ class Accede(_Targeted):
 class ExposureChange(_Targeted):
     kind: Literal["exposure"]
     value: Unit
+
+
+class Pressure(_Targeted):
+    """Shifts the selected parties' announcement logit from this month on (0 removes it)."""
+
+    kind: Literal["pressure"]
+    value: Annotated[float, Field(ge=-5.0, le=5.0)]
 
 
 class CoupRisk(_Targeted):
@@ -134,10 +147,14 @@ class LegitimacyShock(_Strict):
 
 
 Event = Annotated[
-    Union[Coup, JuntaEnd, PatronChange, Announce, Notify, Revoke, Accede, ExposureChange, CoupRisk,
+    Union[Coup, CoupAttempt, JuntaEnd, PatronChange, Announce, Notify, Revoke, Accede, ExposureChange, Pressure, CoupRisk,
           Sanctions, Hostility, Bias, Arrest, LegitimacyShock],
     Field(discriminator="kind"),
 ]
+
+
+EVENT_ADAPTER: pydantic.TypeAdapter = pydantic.TypeAdapter(Event)
+REPLAY_KINDS = ("coups", "juntas", "patrons", "court", "exposure")
 
 
 class StateOverride(_Strict):
@@ -155,6 +172,7 @@ class ScenarioFile(_Strict):
     """The literal content of one scenario file."""
 
     name: str | None = None
+    title: Annotated[str, Field(max_length=100, pattern=r"^[^\n]*$")] | None = None
     description: str | None = None
     extends: str | None = None
     start: Month | None = None
@@ -162,6 +180,7 @@ class ScenarioFile(_Strict):
     parameters: dict[str, float | int] = {}
     states: dict[str, StateOverride] = {}
     events: list[Event] = []
+    replay: list[Literal[REPLAY_KINDS]] = []  # type: ignore[valid-type]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,14 +188,17 @@ class Scenario:
     """A fully resolved scenario: its chain of files merged and validated."""
 
     name: str
+    title: str
     description: str
     start: int
     end: int
     params: Params
     states: dict[str, StateOverride]
     events: tuple[Any, ...]
+    replay: tuple[str, ...]
     files: tuple[Path, ...]
     file_hashes: dict[str, str]
+    parent: "Scenario | None" = None
 
     def with_window(self, start: int | None, end: int | None) -> "Scenario":
         """The same scenario over another window (events outside it are ignored)."""
@@ -188,18 +210,43 @@ class Scenario:
     def with_params(self, overrides: dict[str, Any], where: str = "--set") -> "Scenario":
         return dataclasses.replace(self, params=self.params.replace(overrides, where))
 
+    def differences(self) -> dict[str, Any]:
+        """How this scenario differs from the one it extends: window, parameters, states, events."""
+        if self.parent is None:
+            return {}
+        base = self.parent
+        changed = {name: {"from": value, "to": getattr(self.params, name)}
+                   for name, value in base.params.as_dict().items() if getattr(self.params, name) != value}
+        window = {key: {"from": format_month(getattr(base, key)), "to": format_month(getattr(self, key))}
+                  for key in ("start", "end") if getattr(base, key) != getattr(self, key)}
+        return {
+            "extends": base.name,
+            "window": window,
+            "parameters": changed,
+            "states": {code: o.model_dump(exclude_none=True) for code, o in self.states.items()
+                       if base.states.get(code) != o},
+            "events_added": [_event_dict(e) for e in self.events if e not in base.events],
+            "replay_added": [k for k in self.replay if k not in base.replay],
+        }
+
     def describe(self) -> dict[str, Any]:
         """A JSON-ready description: window, parameters, state overrides and events."""
         return {
             "name": self.name,
+            "title": self.title,
             "description": self.description,
             "files": [p.name for p in self.files],
             "start": format_month(self.start),
             "end": format_month(self.end),
             "parameters": self.params.as_dict(),
             "states": {k: v.model_dump(exclude_none=True) for k, v in self.states.items()},
-            "events": [e.model_dump(exclude_defaults=True) | {"kind": e.kind} for e in self.events],
+            "events": [_event_dict(e) for e in self.events],
+            "replay": list(self.replay),
         }
+
+
+def _event_dict(event: Any) -> dict[str, Any]:
+    return {"month": event.month, "kind": event.kind} | event.model_dump(exclude_defaults=True)
 
 
 def scenario_dir() -> Path:
@@ -231,7 +278,9 @@ def load(name_or_path: str) -> Scenario:
             raise UserError(f"{path.name}: extends: no scenario named {content.extends!r} "
                             f"(available: {', '.join(available())})")
         path = parent
-    return _merge(list(reversed(chain)))
+    ordered = list(reversed(chain))
+    parent = _merge(ordered[:-1]) if len(ordered) > 1 else None
+    return dataclasses.replace(_merge(ordered), parent=parent)
 
 
 def _locate(name_or_path: str) -> Path:
@@ -285,6 +334,7 @@ def _merge(chain: list[tuple[Path, ScenarioFile]]) -> Scenario:
     params: dict[str, Any] = {}
     states: dict[str, dict[str, Any]] = {}
     events: list[Any] = []
+    replay: list[str] = []
     start = end = None
     description = ""
     for file_path, content in chain:
@@ -294,6 +344,7 @@ def _merge(chain: list[tuple[Path, ScenarioFile]]) -> Scenario:
         for code, override in content.states.items():
             states[code] = {**states.get(code, {}), **override.model_dump(exclude_none=True)}
         events.extend(content.events)
+        replay += [kind for kind in content.replay if kind not in replay]
         start = content.start or start
         end = content.end or end
         description = content.description or description
@@ -304,15 +355,22 @@ def _merge(chain: list[tuple[Path, ScenarioFile]]) -> Scenario:
     _check_window(begin, finish, path.name)
     return Scenario(
         name=name,
+        title=last.title or _first_sentence(" ".join(description.split())),
         description=" ".join(description.split()),
         start=begin,
         end=finish,
         params=Params.build(params, where=f"{path.name}: parameters"),
         states={code: StateOverride(**values) for code, values in states.items()},
         events=tuple(sorted(events, key=lambda e: parse_month(e.month))),
+        replay=tuple(replay),
         files=tuple(p for p, _ in chain),
         file_hashes={p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p, _ in chain},
     )
+
+
+def _first_sentence(text: str) -> str:
+    sentence = text.split(". ")[0].rstrip(".")
+    return sentence if len(sentence) <= 100 else sentence[:99] + "…"
 
 
 def _check_window(start: int, end: int, where: str) -> None:

@@ -60,6 +60,8 @@ class SimState:
     coup_rate: np.ndarray
     coup_factor: np.ndarray
     exposure: np.ndarray
+    pressure: np.ndarray  # scenario shift of the announcement logit
+    initially_notified: np.ndarray  # notified at the start: exits already in the pipeline
     legitimacy: np.ndarray
     sanctions: np.ndarray
     hostility: np.ndarray  # (runs, patrons)
@@ -127,6 +129,8 @@ def initial_state(world: World, scenario: Scenario, runs: int) -> SimState:
         coup_rate=rep(table["coup_rate"].to_numpy(dtype=float)),
         coup_factor=rep(np.ones(len(table))),
         exposure=rep(table["exposure"].to_numpy(dtype=float)),
+        pressure=rep(np.zeros(len(table))),
+        initially_notified=rep(status == NOTIFIED),
         legitimacy=np.ones(runs),
         sanctions=np.full(runs, world.sanctions),
         hostility=rep(np.array([world.hostility[p] for p in PATRON_CODES])),

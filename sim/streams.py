@@ -21,8 +21,6 @@ class Streams:
     """The generators of several runs, drawn together month by month."""
 
     def __init__(self, root_seed: int, runs: list[int]) -> None:
-        self.root_seed = root_seed
-        self.runs = runs
         self._generators = [generators(root_seed, run) for run in runs]
 
     def month(self, states: int) -> dict[str, np.ndarray]:

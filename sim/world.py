@@ -107,7 +107,7 @@ def build_world(as_of: dt.date, params: Params | None = None) -> World:
         sanctions=_latest(past[past["kind"] == "sanctions"], 0.0),
         hostility={p: _latest(past[(past["kind"] == "hostility") & (past["target"] == p)], 0.0)
                    for p in PATRON_CODES},
-        africa_bias=_africa_bias(day),
+        africa_bias=africa_bias(day),
     )
 
 
@@ -217,7 +217,7 @@ def _latest(rows: pd.DataFrame, default: float) -> float:
     return float(rows.sort_values("date")["value"].iloc[-1]) if len(rows) else default
 
 
-def _africa_bias(day: pd.Timestamp) -> float:
+def africa_bias(day: pd.Timestamp) -> float:
     """Share of the court's investigations opened by `day` that concern African states."""
     rows = datasets.exposure()
     opened = rows[(rows["kind"] == "investigation") & (rows["start"] <= day)]

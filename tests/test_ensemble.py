@@ -11,4 +11,8 @@ def test_runs_table_agrees_with_the_time_series_and_events(baseline) -> None:
     assert (results.runs["announcements"].to_numpy() == counts.get("announced", 0 * counts["withdrawn"]).reindex(
         range(12), fill_value=0)).all()
     assert (last["exits"].to_numpy() == results.runs["exits"].to_numpy()).all()
+    pending = {"NER", "BFA", "MLI", "VEN", "TCD"}
+    exits = results.events[results.events["event"] == "withdrawn"]
+    further = exits[~exits["iso3"].isin(pending)].groupby("run").size().reindex(range(12), fill_value=0)
+    assert (results.runs["further_exits"].to_numpy() == further.to_numpy()).all()
     assert len(results.timeseries) == 12 * (parse_month("2031-12") - parse_month("2026-11") + 1)

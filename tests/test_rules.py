@@ -6,7 +6,8 @@ from hypothesis import given, settings, strategies as st
 from sim import rules
 from sim.params import Params
 
-COVARIATES = ("divergence", "lead", "peer", "exposure", "regime_change", "grievance", "bias", "legitimacy_gap")
+COVARIATES = ("divergence", "lead", "peer", "exposure", "regime_change", "junta", "grievance", "bias",
+              "legitimacy_gap", "pressure")
 
 
 def _params(draw: st.DrawFn) -> Params:
@@ -78,6 +79,13 @@ def test_patron_share_counts_only_the_same_patrons_clients() -> None:
     exiting = np.array([[True, True, False, True, True]])
     share = rules.patron_share(exiting, np.ones((1, 5), dtype=bool), patron, 5)
     assert share.tolist() == [[0.5, 0.5, 1.0, 0.0, 0.0]]
+
+
+def test_junta_share_counts_other_juntas_only() -> None:
+    junta = np.array([[True, True, True, False]])
+    exiting = np.array([[True, False, False, True]])
+    share = rules.junta_share(exiting, np.ones((1, 4), dtype=bool), junta)
+    assert share.tolist() == [[0.0, 0.5, 0.5, 0.0]]
 
 
 def test_lead_exit_reaches_other_members_only() -> None:

@@ -1,0 +1,93 @@
+"""The record's exogenous shocks after a start date, as scenario events.
+
+A scenario that starts in the past can `replay` what the data record happened next (coups, juntas
+handing over, patron changes, court-level events, changes in exposure), while the model produces the
+withdrawals, revocations and accessions itself.
+"""
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from sim import datasets
+from sim import scenario as scenarios
+from sim.months import first_day, format_month, month_of
+from sim.world import africa_bias
+
+
+
+def known_shocks(kinds: tuple[str, ...], start: int, end: int) -> list[Any]:
+    """Events for the shocks of the given kinds dated after the start month's first day up to `end`."""
+    begin = pd.Timestamp(first_day(start))
+    finish = min(pd.Timestamp(first_day(end + 1)), pd.Timestamp(datasets.DATA_END) + pd.Timedelta(days=1))
+    makers = {"coups": _coups, "juntas": _juntas, "patrons": _patrons, "court": _court, "exposure": _exposure}
+    events = []
+    for kind in kinds:
+        for date, fields in makers[kind](begin, finish):
+            month = max(month_of(date), start + 1)
+            events.append(scenarios.EVENT_ADAPTER.validate_python({"month": format_month(month), **fields}))
+    return events
+
+
+def _inside(frame: pd.DataFrame, column: str, begin: pd.Timestamp, finish: pd.Timestamp) -> pd.DataFrame:
+    return frame[(frame[column] > begin) & (frame[column] < finish)]
+
+
+def _coups(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
+    rows = _inside(datasets.coups(), "date", begin, finish)
+    return [(d, {"kind": "coup" if outcome == "successful" else "coup_attempt", "states": [iso3]})
+            for iso3, d, outcome in zip(rows["iso3"], rows["date"], rows["outcome"])]
+
+
+def _juntas(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
+    rows = _inside(datasets.juntas(), "end", begin, finish)
+    return [(d, {"kind": "junta_end", "states": [iso3]}) for iso3, d in zip(rows["iso3"], rows["end"])]
+
+
+def _changes(rows: pd.DataFrame, begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[str, pd.Timestamp]]:
+    """(state, date) of every start or end of a dated row inside the window."""
+    dates = pd.concat([rows[["iso3", "start"]].rename(columns={"start": "date"}),
+                       rows[["iso3", "end"]].rename(columns={"end": "date"})]).dropna()
+    dates = _inside(dates, "date", begin, finish).drop_duplicates().sort_values(["date", "iso3"])
+    return list(zip(dates["iso3"], dates["date"]))
+
+
+def _active(rows: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    return rows[(rows["start"] <= day) & (rows["end"].isna() | (rows["end"] > day))]
+
+
+def _patrons(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
+    rows = datasets.patronage()
+    events = []
+    for iso3, day in _changes(rows, begin, finish):
+        live = _active(rows[rows["iso3"] == iso3], day).sort_values("start")
+        patron, strength = (live["patron"].iloc[-1], live["strength"].iloc[-1]) if len(live) else ("NONE", 0.0)
+        events.append((day, {"kind": "patron", "states": [iso3], "patron": patron, "strength": strength}))
+    return events
+
+
+def _exposure(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
+    rows = datasets.exposure()
+    events = []
+    for iso3, day in _changes(rows, begin, finish):
+        live = _active(rows[rows["iso3"] == iso3], day)
+        events.append((day, {"kind": "exposure", "states": [iso3],
+                             "value": float(live["level"].max()) if len(live) else 0.0}))
+    return events
+
+
+def _court(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
+    rows = _inside(datasets.court_events(), "date", begin, finish)
+    events = []
+    for day, kind, target, value in zip(rows["date"], rows["kind"], rows["target"], rows["value"]):
+        if kind == "sanctions":
+            events.append((day, {"kind": "sanctions", "value": value}))
+        elif kind == "hostility":
+            events.append((day, {"kind": "hostility", "patron": target, "value": value}))
+        else:
+            events.append((day, {"kind": "arrest", "count": int(value)}))
+    exposure = datasets.exposure()
+    opened = _inside(exposure[exposure["kind"] == "investigation"], "start", begin, finish)
+    events += [(day, {"kind": "bias", "value": africa_bias(day)}) for day in sorted(set(opened["start"]))]
+    return events
