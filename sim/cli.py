@@ -3,6 +3,7 @@
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import sys
 import time
@@ -10,14 +11,17 @@ from pathlib import Path
 from typing import NoReturn
 
 import mesa
+import pandas as pd
 from tqdm import tqdm
 
 from sim import __version__, datasets, scenario as scenarios
-from sim.ensemble import run_ensemble, world_for
+from sim.compare import comparison_table
+from sim.ensemble import Results, run_ensemble
 from sim.errors import UserError
 from sim.months import format_month, parse_date, parse_month
+from sim.params import Params
 from sim.output import git_commit, staged_folder, write_json, write_table
-from sim.plots import membership_fan
+from sim.plots import compare_fan, membership_fan
 from sim.streams import PROCESSES
 from sim.summary import summarise
 from sim.world import build_world
@@ -46,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--end", help="YYYY-MM, overrides the scenario's end")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
     run.add_argument("--out", type=Path, help="output folder (default: results/<scenario>-<timestamp>)")
+    compare = commands.add_parser("compare", help="run scenarios with common random numbers and compare them")
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="names or .toml paths; the first is "
+                         "the reference for paired differences")
+    compare.add_argument("--runs", type=_positive, default=200)
+    compare.add_argument("--seed", type=_seed, default=0)
+    compare.add_argument("--out", type=Path, help="output folder (default: results/compare-<timestamp>)")
     return parser
 
 
@@ -64,24 +74,32 @@ def _seed(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
-        return {"list": _list, "show": _show, "states": _states, "run": _run}[args.command](args)
+        return {"list": _list, "show": _show, "states": _states, "run": _run,
+                "compare": _compare}[args.command](args)
     except UserError as exc:
         print(f"iccsim: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("iccsim: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into a reader that stopped early, such as `head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _list(args: argparse.Namespace) -> int:
     for name in scenarios.available():
         loaded = scenarios.load(name)
-        print(f"{name:28s} {loaded.description.split('. ')[0].rstrip('.')}")
+        print(f"{name:26s} {loaded.title}")
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
-    print(json.dumps(scenarios.load(args.scenario).describe(), indent=2))
+    chosen = scenarios.load(args.scenario)
+    shown = {"differences": chosen.differences()} if chosen.parent else {}
+    shown |= {"resolved": chosen.describe(),
+              "parameter_basis": {name: spec.metadata["basis"] for name, spec in Params.specs().items()}}
+    print(json.dumps(shown, indent=2))
     return 0
 
 
@@ -115,26 +133,71 @@ def _run(args: argparse.Namespace) -> int:
     chosen = chosen.with_window(parse_month(args.start, "--start") if args.start else None,
                                 parse_month(args.end, "--end") if args.end else None)
     chosen = chosen.with_params(_overrides(args.set))
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = args.out or Path("results") / f"{chosen.name}-{stamp}"
+    out = args.out or _default_out(chosen.name)
     with staged_folder(out) as folder:
         started = time.time()
-        world = world_for(chosen)
-        with tqdm(total=args.runs, desc=chosen.name, unit="run", disable=None, file=sys.stderr) as bar:
-            results = run_ensemble(chosen, args.runs, args.seed, progress=bar.update)
-        for name in ("runs", "timeseries", "events"):
-            write_table(folder, name, getattr(results, name))
-        summary = summarise(results.timeseries)
-        summary.to_csv(folder / "summary.csv", index=False)
+        results = _ensemble(chosen, args)
+        summary = _write_results(folder, results)
         (folder / "figures").mkdir()
         membership_fan(summary, chosen.start, f"{chosen.name}: {args.runs} runs, seed {args.seed}",
                        folder / "figures" / "membership.png")
-        write_json(folder / "manifest.json", _manifest(chosen, args, world.parties, started))
+        write_json(folder / "manifest.json", _manifest([chosen], [results], args, started))
     print(f"wrote {out} ({args.runs} runs, {format_month(chosen.start)} to {format_month(chosen.end)})")
     return 0
 
 
-def _manifest(chosen: scenarios.Scenario, args: argparse.Namespace, parties_at_start: int,
+def _compare(args: argparse.Namespace) -> int:
+    chosen = [scenarios.load(name) for name in args.scenarios]
+    labels = _unique([c.name for c in chosen])
+    out = args.out or _default_out("compare")
+    with staged_folder(out) as folder:
+        started = time.time()
+        results, summaries = [], {}
+        for label, scenario in zip(labels, chosen):
+            (folder / label).mkdir()
+            results.append(_ensemble(scenario, args))
+            summaries[label] = _write_results(folder / label, results[-1])
+        table = comparison_table(labels, results)
+        table.to_csv(folder / "comparison.csv", index=False)
+        (folder / "figures").mkdir()
+        compare_fan(summaries, f"{args.runs} paired runs per scenario, seed {args.seed}",
+                    folder / "figures" / "compare.png")
+        write_json(folder / "manifest.json", _manifest(chosen, results, args, started))
+    print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
+                 "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    print(f"wrote {out}")
+    return 0
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Folder labels: the scenario names, numbered where a name repeats."""
+    seen: dict[str, int] = {}
+    labels = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
+    return labels
+
+
+def _default_out(name: str) -> Path:
+    return Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+
+
+def _ensemble(chosen: scenarios.Scenario, args: argparse.Namespace) -> Results:
+    with tqdm(total=args.runs, desc=chosen.name, unit="run", disable=None, file=sys.stderr) as bar:
+        return run_ensemble(chosen, args.runs, args.seed, progress=bar.update)
+
+
+def _write_results(folder: Path, results: Results) -> pd.DataFrame:
+    """A scenario's run tables and their summary; returns the summary."""
+    for name in ("runs", "timeseries", "events"):
+        write_table(folder, name, getattr(results, name))
+    summary = summarise(results.timeseries)
+    summary.to_csv(folder / "summary.csv", index=False)
+    return summary
+
+
+def _manifest(chosen: list[scenarios.Scenario], results: list[Results], args: argparse.Namespace,
               started: float) -> dict[str, object]:
     return {
         "iccsim_version": __version__,
@@ -142,11 +205,11 @@ def _manifest(chosen: scenarios.Scenario, args: argparse.Namespace, parties_at_s
         "python": platform.python_version(),
         "mesa": mesa.__version__,
         "command": ["iccsim", *sys.argv[1:]],
-        "scenario": chosen.name,
-        "scenario_files": chosen.file_hashes,
-        "resolved": chosen.describe(),
+        "scenarios": [c.name for c in chosen],
+        "scenario_files": {name: digest for c in chosen for name, digest in c.file_hashes.items()},
+        "resolved": [c.describe() for c in chosen],
+        "parties_at_start": [int(r.runs["parties_start"].iloc[0]) for r in results],
         "data_end": str(datasets.DATA_END),
-        "parties_at_start": parties_at_start,
         "runs": args.runs,
         "root_seed": args.seed,
         "run_seeds": {"rule": "numpy SeedSequence(root_seed, spawn_key=(run, process))",

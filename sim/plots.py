@@ -37,3 +37,27 @@ def membership_fan(summary: pd.DataFrame, start: int, title: str, path: Path) ->
     fig.tight_layout()
     fig.savefig(path, dpi=300, metadata={"Software": None})
     plt.close(fig)
+
+
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")  # Okabe-Ito
+DOUBLE_COLUMN = (7.2, 3.4)
+
+
+def compare_fan(summaries: dict[str, pd.DataFrame], title: str, path: Path) -> None:
+    """Several scenarios' median States Parties with their 90 % bands on one chart."""
+    fig, ax = plt.subplots(figsize=DOUBLE_COLUMN, dpi=300)
+    for i, (name, summary) in enumerate(summaries.items()):
+        rows = summary[summary["measure"] == "parties"]
+        dates = [first_day(parse_month(m)) for m in rows["month"]]
+        colour = PALETTE[i % len(PALETTE)]
+        ax.fill_between(dates, rows["q05"], rows["q95"], color=colour, alpha=0.12, lw=0)
+        ax.plot(dates, rows["median"], color=colour, lw=1.3, label=name,
+                linestyle="-" if i < len(PALETTE) else "--")
+    ax.set_ylabel("States Parties (median, 90 % band)", fontsize=8)
+    ax.set_title(title, fontsize=8)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=6, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    fig.tight_layout()
+    fig.savefig(path, dpi=300, metadata={"Software": None})
+    plt.close(fig)

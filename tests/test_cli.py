@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim import scenario
 from sim.cli import main
 
 
@@ -28,10 +29,10 @@ def test_run_writes_the_documented_folder(tmp_path: Path, capsys: pytest.Capture
                                       check_dtype=False)
     assert (out / "summary.csv").is_file() and (out / "figures" / "membership.png").stat().st_size > 10_000
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["scenario"] == "baseline" and manifest["root_seed"] == 7 and manifest["runs"] == 6
-    assert manifest["status"] == "complete" and manifest["parties_at_start"] == 125
+    assert manifest["scenarios"] == ["baseline"] and manifest["root_seed"] == 7 and manifest["runs"] == 6
+    assert manifest["status"] == "complete" and manifest["parties_at_start"] == [125]
     assert set(manifest["scenario_files"]) == {"baseline.toml"}
-    assert manifest["resolved"]["parameters"]["b_lead"] == 3.0
+    assert manifest["resolved"][0]["parameters"]["b_lead"] == 3.0
     series = pd.read_csv(out / "timeseries.csv")
     assert (series[series["month"] == "2026-11"]["parties"] == 125).all()
     assert series["run"].nunique() == 6 and series["month"].iloc[-1] == "2029-12"
@@ -121,11 +122,19 @@ def test_states_table_as_of_a_date(capsys: pytest.CaptureFixture) -> None:
 
 def test_list_and_show(capsys: pytest.CaptureFixture) -> None:
     code, stdout, _ = _run(capsys, "list")
-    assert code == 0 and stdout.startswith("baseline")
+    listed = [line.split()[0] for line in stdout.splitlines()]
+    assert code == 0 and listed == scenario.available() and len(listed) >= 11
     code, stdout, _ = _run(capsys, "show", "baseline")
     shown = json.loads(stdout)
-    assert code == 0 and (shown["start"], shown["end"]) == ("2026-11", "2035-12")
-    assert shown["parameters"]["a0"] == -7.8
+    assert code == 0 and (shown["resolved"]["start"], shown["resolved"]["end"]) == ("2026-11", "2035-12")
+    assert shown["resolved"]["parameters"]["a0"] == -7.8 and "differences" not in shown
+    assert "von Borzyskowski" in shown["parameter_basis"]["b_lead"]
+    code, stdout, _ = _run(capsys, "show", "democratic-return")
+    differences = json.loads(stdout)["differences"]
+    assert differences["extends"] == "baseline"
+    assert differences["parameters"] == {"junta_exit_rate": {"from": 0.02, "to": 0.04}}
+    assert [(e["month"], e["kind"], e["states"]) for e in differences["events_added"]] == [
+        ("2027-01", "junta_end", ["NER"]), ("2027-02", "junta_end", ["MLI", "BFA"])]
 
 
 def test_console_entry_point_has_no_traceback(tmp_path: Path) -> None:
