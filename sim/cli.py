@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import os
 import platform
+import signal
 import sys
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from sim.ensemble import Results, run_ensemble
 from sim.errors import UserError
 from sim.months import format_month, parse_date, parse_month
 from sim.params import Params
-from sim.output import git_commit, staged_folder, write_json, write_table
+from sim.output import git_commit, git_dirty, staged_folder, write_json, write_table
 from sim.plots import compare_fan, membership_fan
 from sim.streams import PROCESSES
 from sim.summary import summarise
@@ -44,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     states.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     run = commands.add_parser("run", help="run an ensemble of a scenario")
     run.add_argument("scenario", help="a scenario name (see `iccsim list`) or a path to a .toml file")
-    run.add_argument("--runs", type=_positive, default=200)
-    run.add_argument("--seed", type=_seed, default=0)
+    run.add_argument("--runs", type=_positive, default=200, help="number of runs (default: 200)")
+    run.add_argument("--seed", type=_seed, default=0, help="root seed (default: 0)")
     run.add_argument("--start", help="YYYY-MM, overrides the scenario's start")
     run.add_argument("--end", help="YYYY-MM, overrides the scenario's end")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
@@ -53,8 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     compare = commands.add_parser("compare", help="run scenarios with common random numbers and compare them")
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="names or .toml paths; the first is "
                          "the reference for paired differences")
-    compare.add_argument("--runs", type=_positive, default=200)
-    compare.add_argument("--seed", type=_seed, default=0)
+    compare.add_argument("--runs", type=_positive, default=200, help="runs per scenario (default: 200)")
+    compare.add_argument("--seed", type=_seed, default=0, help="root seed, shared by all scenarios (default: 0)")
     compare.add_argument("--out", type=Path, help="output folder (default: results/compare-<timestamp>)")
     return parser
 
@@ -71,7 +72,12 @@ def _seed(text: str) -> int:
     return int(text)
 
 
+def _on_terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # so that a run stopped by SIGTERM cleans up like one stopped by Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> int:
+    previous = signal.signal(signal.SIGTERM, _on_terminate)
     try:
         args = _parser().parse_args(argv)
         return {"list": _list, "show": _show, "states": _states, "run": _run,
@@ -85,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into a reader that stopped early, such as `head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -98,7 +106,10 @@ def _show(args: argparse.Namespace) -> int:
     chosen = scenarios.load(args.scenario)
     shown = {"differences": chosen.differences()} if chosen.parent else {}
     shown |= {"resolved": chosen.describe(),
-              "parameter_basis": {name: spec.metadata["basis"] for name, spec in Params.specs().items()}}
+              "parameter_table": {name: {"value": getattr(chosen.params, name), "range": [spec.metadata["low"],
+                                                                                          spec.metadata["high"]],
+                                         "basis": spec.metadata["basis"]}
+                                  for name, spec in Params.specs().items()}}
     print(json.dumps(shown, indent=2))
     return 0
 
@@ -110,7 +121,7 @@ def _states(args: argparse.Namespace) -> int:
                "last_coup", "coup_rate", "exposure", "blocs"]
     table = table[columns].copy()
     for column in ("entry_into_force", "notified", "effective", "last_coup"):
-        table[column] = table[column].dt.strftime("%Y-%m-%d").fillna("")
+        table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m-%d").fillna("")
     if args.csv:
         table.to_csv(sys.stdout, index=False)
     else:
@@ -133,6 +144,9 @@ def _run(args: argparse.Namespace) -> int:
     chosen = chosen.with_window(parse_month(args.start, "--start") if args.start else None,
                                 parse_month(args.end, "--end") if args.end else None)
     chosen = chosen.with_params(_overrides(args.set))
+    if ignored := chosen.events_outside_window():
+        print(f"iccsim: note: {ignored} scenario event(s) fall outside {format_month(chosen.start + 1)} to "
+              f"{format_month(chosen.end)} and are ignored", file=sys.stderr)
     out = args.out or _default_out(chosen.name)
     with staged_folder(out) as folder:
         started = time.time()
@@ -142,7 +156,8 @@ def _run(args: argparse.Namespace) -> int:
         membership_fan(summary, chosen.start, f"{chosen.name}: {args.runs} runs, seed {args.seed}",
                        folder / "figures" / "membership.png")
         write_json(folder / "manifest.json", _manifest([chosen], [results], args, started))
-    print(f"wrote {out} ({args.runs} runs, {format_month(chosen.start)} to {format_month(chosen.end)})")
+    runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
+    print(f"wrote {out} ({runs}, {format_month(chosen.start)} to {format_month(chosen.end)})")
     return 0
 
 
@@ -180,7 +195,13 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _default_out(name: str) -> Path:
-    return Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    """results/<name>-<timestamp>, numbered if a run started in the same second took that name."""
+    base = Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    out, number = base, 1
+    while out.exists():
+        number += 1
+        out = base.with_name(f"{base.name}-{number}")
+    return out
 
 
 def _ensemble(chosen: scenarios.Scenario, args: argparse.Namespace) -> Results:
@@ -202,6 +223,7 @@ def _manifest(chosen: list[scenarios.Scenario], results: list[Results], args: ar
     return {
         "iccsim_version": __version__,
         "git_commit": git_commit(),
+        "git_uncommitted_changes": git_dirty(),
         "python": platform.python_version(),
         "mesa": mesa.__version__,
         "command": ["iccsim", *sys.argv[1:]],

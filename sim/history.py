@@ -6,7 +6,7 @@ withdrawals, revocations and accessions itself.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -57,24 +57,36 @@ def _active(rows: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     return rows[(rows["start"] <= day) & (rows["end"].isna() | (rows["end"] > day))]
 
 
-def _patrons(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
-    rows = datasets.patronage()
+def _patron_on(rows: pd.DataFrame, day: pd.Timestamp) -> dict:
+    live = _active(rows, day).sort_values("start")
+    return ({"patron": live["patron"].iloc[-1], "strength": float(live["strength"].iloc[-1])} if len(live)
+            else {"patron": "NONE", "strength": 0.0})
+
+
+def _exposure_on(rows: pd.DataFrame, day: pd.Timestamp) -> dict:
+    live = _active(rows, day)
+    return {"value": float(live["level"].max()) if len(live) else 0.0}
+
+
+def _transitions(rows: pd.DataFrame, kind: str, value_on: Callable[[pd.DataFrame, pd.Timestamp], dict],
+                 begin: pd.Timestamp,
+                 finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
+    """An event at each date where a state's value (per `value_on`) differs from the one before."""
     events = []
     for iso3, day in _changes(rows, begin, finish):
-        live = _active(rows[rows["iso3"] == iso3], day).sort_values("start")
-        patron, strength = (live["patron"].iloc[-1], live["strength"].iloc[-1]) if len(live) else ("NONE", 0.0)
-        events.append((day, {"kind": "patron", "states": [iso3], "patron": patron, "strength": strength}))
+        own = rows[rows["iso3"] == iso3]
+        value = value_on(own, day)
+        if value != value_on(own, day - pd.Timedelta(days=1)):
+            events.append((day, {"kind": kind, "states": [iso3], **value}))
     return events
+
+
+def _patrons(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
+    return _transitions(datasets.patronage(), "patron", _patron_on, begin, finish)
 
 
 def _exposure(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
-    rows = datasets.exposure()
-    events = []
-    for iso3, day in _changes(rows, begin, finish):
-        live = _active(rows[rows["iso3"] == iso3], day)
-        events.append((day, {"kind": "exposure", "states": [iso3],
-                             "value": float(live["level"].max()) if len(live) else 0.0}))
-    return events
+    return _transitions(datasets.exposure(), "exposure", _exposure_on, begin, finish)
 
 
 def _court(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:

@@ -18,6 +18,9 @@ def staged_folder(out: Path) -> Iterator[Path]:
     """A fresh folder beside `out` that becomes `out` on success and vanishes on any failure."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UserError(f"--out {out}: already exists and is not an empty folder")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UserError(f"--out {out}: {blocker} is a file, not a folder")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
@@ -43,11 +46,21 @@ def write_json(path: Path, content: dict[str, Any]) -> None:
     path.write_text(json.dumps(content, indent=2, sort_keys=False) + "\n", encoding="utf-8")
 
 
-def git_commit() -> str | None:
-    """The commit of the source tree the package runs from, if it is a git checkout."""
+def _git(*args: str) -> str | None:
     try:
-        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
-                                capture_output=True, text=True, timeout=5, check=False)
+        result = subprocess.run(["git", *args], cwd=Path(__file__).parent, capture_output=True, text=True,
+                                timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    return result.stdout.strip() or None if result.returncode == 0 else None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def git_commit() -> str | None:
+    """The commit of the source tree the package runs from, if it is a git checkout."""
+    return _git("rev-parse", "HEAD") or None
+
+
+def git_dirty() -> bool | None:
+    """Whether that source tree has uncommitted changes (None outside a checkout)."""
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return None if status is None else bool(status)

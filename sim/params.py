@@ -21,13 +21,14 @@ VBV = "von Borzyskowski & Vabulas (2019), Rev. Int. Organ. 14(2), Table 1"
 class Params:
     """Every tunable number of the model, with its range and source."""
 
-    # --- withdrawal announcement: annual rare-events logit (science anchors s7.2) ---
+    # --- withdrawal announcement: annual rare-events logit after von Borzyskowski & Vabulas (2019) ---
     a0: float = _p(-7.8, -12.0, -3.0, "intercept; h = 0.04 %/yr at zero covariates, the all-IGO base rate "
                    "(von Borzyskowski & Vabulas 2019, Online Appendix Table A1: mean 0.0004)")
     b_div: float = _p(1.0, 0.0, 3.0, f"per UNGA ideal-point unit of distance from the party mean; {VBV}: 0.950 / 1.175")
     b_lead: float = _p(3.0, 0.0, 5.0, f"a bloc lead/founder state announced within the lead window; {VBV}: 3.348 / 3.166")
     b_peer: float = _p(2.0, 0.0, 6.0, "per unit share of bloc or patron-client peers exiting; assumption: "
-                       "mid-point of the 1-4 range proposed for calibration on the 2016 and 2025 clusters")
+                       "mid-point of a 1-4 range, no direct estimate exists (to calibrate on the 2016 and 2025 "
+                       "clusters)")
     b_exp: float = _p(2.5, 0.0, 5.0, "per unit of exposure to the court; rough relative risk x10-x25 from the "
                       "ICC record (5-6 of 8 announcers faced a direct confrontation)")
     b_rc: float = _p(0.5, 0.0, 2.0, f"regime change within the regime-change window; {VBV}: government "
@@ -47,7 +48,8 @@ class Params:
                                   "is already a bloc; scenarios of junta solidarity raise it")
     lead_window_months: int = _p(12, 1, 60, f"{VBV}: lead-state withdrawal in the prior year")
     peer_window_months: int = _p(24, 1, 120, "assumption: an exit keeps weighing on peers for two years")
-    regime_change_window_months: int = _p(24, 1, 120, "science anchors s7.2: coup or turnover in the last 24 months")
+    regime_change_window_months: int = _p(24, 1, 120, "assumption: a coup or change of government weighs for two years, "
+                                         "after the government-orientation change of " + VBV)
 
     # --- legal pipeline (Rome Statute Art. 127) ---
     notify_rate: float = _p(0.5, 0.0, 1.0, "per month, announced to notified; median lag about 1 month "
@@ -69,7 +71,8 @@ class Params:
     coup_success: float = _p(0.5, 0.0, 1.0, "share of attempts that succeed: 242 of 486 (Powell & Thyne 2011)")
     coup_trap: float = _p(2.3, 1.0, 5.0, "multiplier after an attempt in the trap window: 14.3 % vs 6.1 % "
                           "(Powell & Thyne, computed); Londregan & Poole (1990)")
-    coup_trap_months: int = _p(60, 1, 240, "attempt in the prior five years (science anchors s7.3)")
+    coup_trap_months: int = _p(60, 1, 240, "attempt in the prior five years, the window of the "
+                               "14.3 % vs 6.1 % comparison (Powell & Thyne data)")
     coup_history_years: int = _p(15, 5, 75, "assumption: base attempt rate from the last 15 years of "
                                  "Powell & Thyne, so that rates reflect the current era")
     coup_prior_years: float = _p(10.0, 0.0, 100.0, "assumption: pseudo-years of the global rate that shrink "
@@ -79,7 +82,8 @@ class Params:
                               "3 of 8 successful coups in African parties 2020-2023 (Mali, Burkina Faso, Niger)")
     patron_strength_after_switch: float = _p(0.8, 0.0, 1.0, "strength code for deployed security forces "
                                              "(sim/data/SOURCES.md, patronage scale)")
-    patron_ramp_months: int = _p(24, 1, 120, "patron strength builds up over 1-3 years (science anchors s7.7)")
+    patron_ramp_months: int = _p(24, 1, 120, "assumption: a new patron's presence builds up over two "
+                                 "years (Wagner in Mali from late 2021, Africa Corps in 2024-25)")
     drift_rate: float = _p(0.04, 0.0, 0.5, "per month, share of the gap to the patron pole closed by a junta, "
                            "times patron strength; reproduces the AES drift of -0.6 to -1.1 in four years")
     pole_rus: float = _p(-1.1, -3.0, 3.0, "ideal point Russian clients drift to: mean 2024 ideal point of "
@@ -88,10 +92,11 @@ class Params:
     junta_exit_rate: float = _p(0.02, 0.0, 1.0, "per month, junta hands over to a civilian government; "
                                 "assumption: juntas last about four years on average")
 
-    # --- court legitimacy (science anchors s7.5) ---
-    legitimacy_tau_months: float = _p(48.0, 6.0, 240.0, "relaxation time 3-5 years (science anchors s7.5)")
-    lam_exit: float = _p(0.025, 0.0, 0.5, "legitimacy lost per announcement or effective exit; the 2016 "
-                         "episode (3 notifications) cost about 0.05-0.10")
+    # --- court legitimacy: relaxes to 1, its long-run level ---
+    legitimacy_tau_months: float = _p(48.0, 6.0, 240.0, "assumption: relaxation time of 3-5 years, the span "
+                                      "between the 2016 episode and the court's recovery to 124 parties")
+    lam_exit: float = _p(0.025, 0.0, 0.5, "legitimacy lost per announcement or effective exit; assumption: "
+                         "the 2016 episode (3 notifications) taken to cost about 0.05-0.10")
     lam_sanc: float = _p(0.002, 0.0, 0.05, "legitimacy lost per month per unit of sanctions level; assumption")
     lam_acc: float = _p(0.01, 0.0, 0.5, "legitimacy gained per accession; smaller than lam_exit (loss aversion)")
     lam_arrest: float = _p(0.03, 0.0, 0.5, "legitimacy gained per high-profile non-African surrender; "
@@ -99,7 +104,7 @@ class Params:
 
     # --- accession of non-parties ---
     acc_a0: float = _p(-4.0, -12.0, 0.0, "intercept; gives about 0.4 accessions a year in total, the "
-                       "post-2012 trickle of 0.3-0.6 a year (science anchors s7.3)")
+                       "trickle since 2012 (Guatemala 2012 to Ukraine 2025: 7 accessions, 0.3-0.6 a year)")
     acc_div: float = _p(1.0, 0.0, 3.0, "lowers the accession hazard per unit of distance from the party "
                         "mean; assumption after Chapman & Chaudoin (2013)")
     acc_grievance: float = _p(3.0, 0.0, 6.0, "lowers the accession hazard per unit of patron strength x "

@@ -26,7 +26,8 @@ def membership_fan(summary: pd.DataFrame, start: int, title: str, path: Path) ->
     ax.fill_between(dates, rows["q05"], rows["q95"], color=BLUE, alpha=0.18, lw=0, label="90 % band")
     ax.fill_between(dates, rows["q25"], rows["q75"], color=BLUE, alpha=0.35, lw=0, label="50 % band")
     ax.plot(dates, rows["median"], color=BLUE, lw=1.4, label="median")
-    ax.plot([first_day(m) for m in history], observed_parties(history), color=GREY, lw=1.0, label="record")
+    if len(history) > 1:
+        ax.plot([first_day(m) for m in history], observed_parties(history), color=GREY, lw=1.0, label="record")
     ax.set_ylabel("States Parties")
     ax.set_title(title, fontsize=8)
     ax.xaxis.set_major_locator(mdates.YearLocator(5))
@@ -39,25 +40,40 @@ def membership_fan(summary: pd.DataFrame, start: int, title: str, path: Path) ->
     plt.close(fig)
 
 
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")  # Okabe-Ito
-DOUBLE_COLUMN = (7.2, 3.4)
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")  # Okabe-Ito
+DOUBLE_COLUMN_WIDTH = 7.2  # inches
 
 
 def compare_fan(summaries: dict[str, pd.DataFrame], title: str, path: Path) -> None:
-    """Several scenarios' median States Parties with their 90 % bands on one chart."""
-    fig, ax = plt.subplots(figsize=DOUBLE_COLUMN, dpi=300)
-    for i, (name, summary) in enumerate(summaries.items()):
-        rows = summary[summary["measure"] == "parties"]
+    """One small panel per scenario: its median States Parties with 50 % and 90 % bands, and the first
+    scenario's median as a dashed reference line, on shared axes."""
+    names = list(summaries)
+    columns = min(len(names), 4)
+    rows_count = -(-len(names) // columns)
+    fig, axes = plt.subplots(rows_count, columns, figsize=(DOUBLE_COLUMN_WIDTH, 1.9 * rows_count + 0.4),
+                             dpi=300, sharex=True, sharey=True, squeeze=False)
+    reference = summaries[names[0]]
+    reference = reference[reference["measure"] == "parties"]
+    for i, ax in enumerate(axes.flat):
+        if i >= len(names):
+            ax.set_visible(False)
+            continue
+        rows = summaries[names[i]]
+        rows = rows[rows["measure"] == "parties"]
         dates = [first_day(parse_month(m)) for m in rows["month"]]
         colour = PALETTE[i % len(PALETTE)]
-        ax.fill_between(dates, rows["q05"], rows["q95"], color=colour, alpha=0.12, lw=0)
-        ax.plot(dates, rows["median"], color=colour, lw=1.3, label=name,
-                linestyle="-" if i < len(PALETTE) else "--")
-    ax.set_ylabel("States Parties (median, 90 % band)", fontsize=8)
-    ax.set_title(title, fontsize=8)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.tick_params(labelsize=7)
-    ax.legend(fontsize=6, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        ax.fill_between(dates, rows["q05"], rows["q95"], color=colour, alpha=0.18, lw=0)
+        ax.fill_between(dates, rows["q25"], rows["q75"], color=colour, alpha=0.35, lw=0)
+        ax.plot(dates, rows["median"], color=colour, lw=1.2)
+        if i:
+            ax.plot([first_day(parse_month(m)) for m in reference["month"]], reference["median"], color=GREY,
+                    lw=0.8, linestyle="--")
+        ax.set_title(names[i], fontsize=7)
+        ax.tick_params(labelsize=6)
+        ax.xaxis.set_major_locator(mdates.YearLocator(4))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    fig.supylabel("States Parties", fontsize=8)
+    fig.suptitle(f"{title}; median, 50 % and 90 % bands; dashed: {names[0]} median", fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=300, metadata={"Software": None})
     plt.close(fig)

@@ -146,14 +146,13 @@ class LegitimacyShock(_Strict):
     delta: Annotated[float, Field(ge=-1.0, le=1.0)]
 
 
-Event = Annotated[
-    Union[Coup, CoupAttempt, JuntaEnd, PatronChange, Announce, Notify, Revoke, Accede, ExposureChange, Pressure, CoupRisk,
-          Sanctions, Hostility, Bias, Arrest, LegitimacyShock],
-    Field(discriminator="kind"),
-]
+EVENT_CLASSES = (Coup, CoupAttempt, JuntaEnd, PatronChange, Announce, Notify, Revoke, Accede, ExposureChange,
+                 Pressure, CoupRisk, Sanctions, Hostility, Bias, Arrest, LegitimacyShock)
+Event = Annotated[Union[EVENT_CLASSES], Field(discriminator="kind")]  # type: ignore[valid-type]
 
 
 EVENT_ADAPTER: pydantic.TypeAdapter = pydantic.TypeAdapter(Event)
+EVENT_KINDS = tuple(cls.model_fields["kind"].annotation.__args__[0] for cls in EVENT_CLASSES)
 REPLAY_KINDS = ("coups", "juntas", "patrons", "court", "exposure")
 
 
@@ -171,13 +170,13 @@ class StateOverride(_Strict):
 class ScenarioFile(_Strict):
     """The literal content of one scenario file."""
 
-    name: str | None = None
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=60)] | None = None
     title: Annotated[str, Field(max_length=100, pattern=r"^[^\n]*$")] | None = None
     description: str | None = None
     extends: str | None = None
     start: Month | None = None
     end: Month | None = None
-    parameters: dict[str, float | int] = {}
+    parameters: dict[str, Any] = {}  # checked against sim.params.Params
     states: dict[str, StateOverride] = {}
     events: list[Event] = []
     replay: list[Literal[REPLAY_KINDS]] = []  # type: ignore[valid-type]
@@ -206,6 +205,10 @@ class Scenario:
                                   end=self.end if end is None else end)
         _check_window(new.start, new.end, new.name)
         return new
+
+    def events_outside_window(self) -> int:
+        """How many events fall outside (start, end]: they are ignored, e.g. after --start or --end."""
+        return sum(not self.start < parse_month(e.month) <= self.end for e in self.events)
 
     def with_params(self, overrides: dict[str, Any], where: str = "--set") -> "Scenario":
         return dataclasses.replace(self, params=self.params.replace(overrides, where))
@@ -309,14 +312,26 @@ def _read(path: Path) -> ScenarioFile:
 
 
 def _first_error(exc: pydantic.ValidationError) -> str:
+    """The first validation error as `key.path: problem (got value)`."""
     err = exc.errors()[0]
-    loc = ".".join(str(part) for part in err["loc"] if not str(part).startswith("function-"))
-    message = err["msg"]
+    parts: list[str] = []
+    after_event_index = False
+    for part in err["loc"]:
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}[{part}]"
+            after_event_index = parts[-1].startswith("events[")
+            continue
+        if not (after_event_index and part in EVENT_KINDS) and "function" not in part:  # drop the union's tag
+            parts.append(str(part))
+        after_event_index = False
+    message, given = err["msg"], err.get("input")
     if err["type"] == "extra_forbidden":
-        message = "unknown key"
-    given = err.get("input")
-    suffix = "" if err["type"] in ("extra_forbidden", "missing") or isinstance(given, dict) else f" (got {given!r})"
-    return f"{loc}: {message}{suffix}"
+        return f"{'.'.join(parts)}: unknown key"
+    if err["type"] == "union_tag_invalid":
+        return f"{'.'.join(parts)}.kind: unknown event kind {given.get('kind')!r} (allowed: {', '.join(EVENT_KINDS)})"
+    if err["type"] == "missing":
+        return f"{'.'.join(parts)}: missing"
+    return f"{'.'.join(parts)}: {message}" + ("" if isinstance(given, dict) else f" (got {given!r})")
 
 
 def _check_states(path: Path, content: ScenarioFile) -> None:
@@ -333,7 +348,7 @@ def _merge(chain: list[tuple[Path, ScenarioFile]]) -> Scenario:
     path, last = chain[-1]
     params: dict[str, Any] = {}
     states: dict[str, dict[str, Any]] = {}
-    events: list[Any] = []
+    events: list[tuple[str, int, Any]] = []  # (file name, index in the file, event)
     replay: list[str] = []
     start = end = None
     description = ""
@@ -343,7 +358,7 @@ def _merge(chain: list[tuple[Path, ScenarioFile]]) -> Scenario:
             params[name] = value
         for code, override in content.states.items():
             states[code] = {**states.get(code, {}), **override.model_dump(exclude_none=True)}
-        events.extend(content.events)
+        events.extend((file_path.name, i, event) for i, event in enumerate(content.events))
         replay += [kind for kind in content.replay if kind not in replay]
         start = content.start or start
         end = content.end or end
@@ -353,6 +368,11 @@ def _merge(chain: list[tuple[Path, ScenarioFile]]) -> Scenario:
     begin, finish = parse_month(start, f"{path.name}: start"), parse_month(end, f"{path.name}: end")
     name = last.name or path.stem
     _check_window(begin, finish, path.name)
+    for file_name, index, event in events:
+        if not begin < parse_month(event.month) <= finish:
+            raise UserError(f"{file_name}: events[{index}].month: {event.month} is outside the window; events "
+                            f"take effect from the month after start ({format_month(begin + 1)}) to end "
+                            f"({format_month(finish)})")
     return Scenario(
         name=name,
         title=last.title or _first_sentence(" ".join(description.split())),
@@ -361,7 +381,7 @@ def _merge(chain: list[tuple[Path, ScenarioFile]]) -> Scenario:
         end=finish,
         params=Params.build(params, where=f"{path.name}: parameters"),
         states={code: StateOverride(**values) for code, values in states.items()},
-        events=tuple(sorted(events, key=lambda e: parse_month(e.month))),
+        events=tuple(sorted((e for _, _, e in events), key=lambda e: parse_month(e.month))),
         replay=tuple(replay),
         files=tuple(p for p, _ in chain),
         file_hashes={p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p, _ in chain},

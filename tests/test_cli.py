@@ -89,6 +89,8 @@ def test_unwritable_or_occupied_out(tmp_path: Path, capsys: pytest.CaptureFixtur
     blocker = tmp_path / "file"
     blocker.write_text("x")
     code, _, stderr = _run(capsys, "run", "baseline", "--runs", "2", "--out", str(blocker / "out"))
+    assert code == 2 and f"{blocker} is a file, not a folder" in stderr and stderr.count("\n") == 1
+    code, _, stderr = _run(capsys, "run", "baseline", "--runs", "2", "--out", "/proc/iccsim-test/out")
     assert code == 2 and "cannot write there" in stderr and stderr.count("\n") == 1
     occupied = tmp_path / "occupied"
     occupied.mkdir()
@@ -110,6 +112,12 @@ def test_a_failure_mid_run_leaves_nothing(tmp_path: Path, capsys: pytest.Capture
     assert list(tmp_path.iterdir()) == []
 
 
+def test_states_table_at_the_statute_entry_into_force(capsys: pytest.CaptureFixture) -> None:
+    code, stdout, _ = _run(capsys, "states", "--as-of", "2002-07-01", "--csv")
+    table = pd.read_csv(io.StringIO(stdout), keep_default_na=False)
+    assert code == 0 and (table["status"] == "party").sum() == 66 and (table["notified"] == "").all()
+
+
 def test_states_table_as_of_a_date(capsys: pytest.CaptureFixture) -> None:
     code, stdout, _ = _run(capsys, "states", "--as-of", "2016-11-01", "--csv")
     table = pd.read_csv(io.StringIO(stdout), keep_default_na=False)
@@ -120,6 +128,26 @@ def test_states_table_as_of_a_date(capsys: pytest.CaptureFixture) -> None:
     assert code == 0 and "Burkina Faso" in stdout
 
 
+def test_compare_writes_each_scenario_the_table_and_the_figure(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "cmp"
+    code, stdout, _ = _run(capsys, "compare", "baseline", "major-member-exit", "baseline", "--runs", "8",
+                           "--seed", "2", "--out", str(out))
+    assert code == 0 and "major-member-exit" in stdout
+    assert {p.name for p in out.iterdir()} == {"baseline", "major-member-exit", "baseline-2", "comparison.csv",
+                                               "figures", "manifest.json"}
+    table = pd.read_csv(out / "comparison.csv")
+    assert table["scenario"].tolist() == ["baseline", "major-member-exit", "baseline-2"]
+    assert (table.loc[2].filter(like="diff_parties_2035") == 0).all()  # the same scenario, paired: zero
+    assert (out / "figures" / "compare.png").stat().st_size > 10_000
+    assert (out / "baseline" / "timeseries.csv").read_bytes() == (out / "baseline-2" / "timeseries.csv").read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenarios"] == ["baseline", "major-member-exit", "baseline"]
+    assert set(manifest["scenario_files"]) == {"baseline.toml", "major-member-exit.toml"}
+    code, _, stderr = _run(capsys, "compare", "baseline", "nope", "--out", str(tmp_path / "bad"))
+    assert code == 2 and "unknown scenario 'nope'" in stderr and not (tmp_path / "bad").exists()
+
+
 def test_list_and_show(capsys: pytest.CaptureFixture) -> None:
     code, stdout, _ = _run(capsys, "list")
     listed = [line.split()[0] for line in stdout.splitlines()]
@@ -128,7 +156,8 @@ def test_list_and_show(capsys: pytest.CaptureFixture) -> None:
     shown = json.loads(stdout)
     assert code == 0 and (shown["resolved"]["start"], shown["resolved"]["end"]) == ("2026-11", "2035-12")
     assert shown["resolved"]["parameters"]["a0"] == -7.8 and "differences" not in shown
-    assert "von Borzyskowski" in shown["parameter_basis"]["b_lead"]
+    assert shown["parameter_table"]["b_lead"]["range"] == [0.0, 5.0]
+    assert "von Borzyskowski" in shown["parameter_table"]["b_lead"]["basis"]
     code, stdout, _ = _run(capsys, "show", "democratic-return")
     differences = json.loads(stdout)["differences"]
     assert differences["extends"] == "baseline"

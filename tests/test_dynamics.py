@@ -119,14 +119,14 @@ def test_status_counts_partition_the_states(baseline: scenario.Scenario) -> None
     assert ts["population_share"].between(0, 1).all() and ts["legitimacy"].between(0, 1).all()
 
 
-def test_scenario_events_only_inside_the_window(write_scenario: Writer) -> None:
+def test_events_outside_a_shortened_window_are_ignored(write_scenario: Writer) -> None:
     path = write_scenario("late", """
         extends = "baseline"
-        end = "2027-06"
         [[events]]
         month = "2030-01"
         kind = "announce"
         states = ["FRA"]
     """)
-    schedule = dynamics.schedule(scenario.load(str(path)), static_from(build_world(datasets.DATA_END)))
-    assert schedule == {}
+    shortened = scenario.load(str(path)).with_window(None, parse_month("2027-06"))
+    assert shortened.events_outside_window() == 1
+    assert dynamics.schedule(shortened, static_from(build_world(datasets.DATA_END))) == {}
