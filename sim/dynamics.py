@@ -51,10 +51,6 @@ def _targets(event: Any, static: Static) -> np.ndarray:
     return np.flatnonzero(chosen)
 
 
-def empty_events(state: SimState) -> dict[str, np.ndarray]:
-    return {name: np.zeros(state.status.shape, dtype=bool) for name in EVENTS + TALLIES}
-
-
 def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p: Params,
                     log: dict[str, np.ndarray]) -> np.ndarray:
     """Apply this month's scenario events in place; record them in `log`; return arrests per run."""
@@ -67,19 +63,19 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
             state.junta |= hit
             state.last_attempt[hit] = month
             state.regime_change[hit] = month
-            log["coup"] |= hit
+            _record(log, "coup", hit)
             if spec.patron is not None:
                 _set_patron(state, hit, PATRON_CODES.index(spec.patron), 0.0, p.patron_strength_after_switch)
-                log["patron_switch"] |= hit
+                _record(log, "patron_switch", hit)
         elif event.kind == "coup_attempt":
             state.last_attempt[hit] = month
-            log["coup_attempt"] |= hit
+            _record(log, "coup_attempt", hit)
         elif event.kind == "junta_end":
             hit &= state.junta
             state.junta &= ~hit
             state.regime_change[hit] = month
             state.turnover[hit] = month
-            log["junta_end"] |= hit
+            _record(log, "junta_end", hit)
         elif event.kind == "patron":
             _set_patron(state, hit, PATRON_CODES.index(spec.patron), spec.strength, spec.strength)
         elif event.kind == "announce":
@@ -98,11 +94,11 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
         elif event.kind == "coup_risk":
             state.coup_factor[hit] = spec.factor
         elif event.kind == "sanctions":
-            state.sanctions[:] = spec.value
+            state.sanctions = spec.value
         elif event.kind == "hostility":
-            state.hostility[:, PATRON_CODES.index(spec.patron)] = spec.value
+            state.hostility[PATRON_CODES.index(spec.patron)] = spec.value
         elif event.kind == "bias":
-            state.africa_bias[:] = spec.value
+            state.africa_bias = spec.value
         elif event.kind == "arrest":
             arrests += spec.count
         elif event.kind == "legitimacy":
@@ -110,81 +106,94 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
     return arrests
 
 
-def advance(state: SimState, static: Static, p: Params, draws: dict[str, np.ndarray], month: int,
-            log: dict[str, np.ndarray]) -> None:
-    """The random processes of one month, applied in place and recorded in `log`."""
+def advance(state: SimState, static: Static, p: Params, draws: dict[str, np.ndarray],
+            month: int) -> dict[str, np.ndarray]:
+    """The random processes of one month, applied in place; returns the month's events as masks."""
     status = state.status
-    in_statute = state.in_statute()
+    party = status == PARTY
+    announced, notified = status == ANNOUNCED, status == NOTIFIED
+    in_statute = party | announced | notified
     divergence = np.abs(state.ideal_point - rules.party_mean(state.ideal_point, in_statute))
 
-    # coups and regimes
-    p_attempt = rules.coup_probability(p, state.coup_rate, state.coup_factor,
-                                       month - state.last_attempt <= p.coup_trap_months)
-    attempt = draws["coups"] < p_attempt
-    success = draws["coups"] < p_attempt * p.coup_success
-    switch = success & static.african & (state.patron != RUS) & (draws["patrons"] < p.patron_switch)
+    # coups and regimes; a monthly probability never exceeds its annual one, which bounds the draws
+    u = draws["coups"]
+    annual = rules.coup_annual(p, state.coup_rate, state.coup_factor, month - state.last_attempt <= p.coup_trap_months)
+    attempt, tried, p_attempt = rules.below(u, np.True_, annual, lambda at: rules.monthly(annual[at]))
+    success, switch = np.zeros_like(attempt), np.zeros_like(attempt)
+    success[tried] = u[tried] < p_attempt * p.coup_success
+    # given success, u / (p_attempt * coup_success) is uniform: it decides the patron switch
+    switch[tried] = u[tried] < p_attempt * p.coup_success * p.patron_switch
+    switch &= success & static.african & (state.patron != RUS)
     junta_end = state.junta & ~success & (draws["regimes"] < p.junta_exit_rate)
 
     # withdrawal announcements by parties
-    exiting = (status == ANNOUNCED) | (status == NOTIFIED) | (
-        (status == WITHDRAWN) & (month - state.status_month <= p.peer_window_months))
+    exiting = announced | notified | ((status == WITHDRAWN) & (month - state.status_month <= p.peer_window_months))
     eligible = in_statute | exiting
-    peer = np.maximum.reduce([rules.bloc_share(exiting, eligible, static.bloc_members),
-                              rules.patron_share(exiting, eligible, state.patron, len(PATRON_CODES)),
-                              p.junta_peer_weight * rules.junta_share(exiting, eligible, state.junta)])
+    peer = np.maximum(rules.bloc_share(exiting, eligible, static.bloc_members, static.bloc_sets, static.bloc_set),
+                      rules.patron_share(exiting, eligible, state.patron, len(PATRON_CODES)))
+    if p.junta_peer_weight > 0:
+        np.maximum(peer, p.junta_peer_weight * rules.junta_share(exiting, eligible, state.junta), out=peer)
     recent_lead = month - state.announce_month <= p.lead_window_months
-    hostility = np.take_along_axis(state.hostility, state.patron.astype(np.intp), axis=1)
-    grievance = state.patron_strength * hostility
-    p_announce = rules.announcement_probability(
+    grievance = state.patron_strength * state.hostility[state.patron]
+    z = rules.announcement_logit(
         p,
         divergence=divergence,
-        lead=rules.lead_exit(recent_lead, static.bloc_members, static.bloc_leads),
+        lead=rules.lead_exit(recent_lead, static.bloc_members, static.bloc_leads, static.bloc_sets, static.bloc_set),
         peer=peer,
         exposure=state.exposure,
         regime_change=month - state.regime_change < p.regime_change_window_months,
         junta=state.junta,
         grievance=grievance,
-        bias=static.african * state.africa_bias[:, None],
+        bias=static.african * state.africa_bias,
         legitimacy_gap=(1.0 - state.legitimacy)[:, None],
         pressure=state.pressure,
     )
-    announce = (status == PARTY) & (draws["announcements"] < p_announce)
-    stalls = draws["announcements"] < p_announce * p.stall_share
+    u = draws["announcements"]
+    top = rules.monthly_from_logit(np.where(party, z, -np.inf).max(axis=1, keepdims=True))  # bound per run
+    announce, considered, p_announce = rules.below(u, party, top, lambda at: rules.monthly_from_logit(z[at]))
+    stalls = np.zeros_like(announce)
+    stalls[considered] = u[considered] < p_announce * p.stall_share
 
     # legal pipeline
-    effective = (status == NOTIFIED) & (month - state.notify_month >= rules.NOTICE_MONTHS)
-    pending = (status == ANNOUNCED) | (status == NOTIFIED)
-    p_revoke = rules.revocation_probability(p, state.junta, month - state.turnover < p.turnover_window_months)
-    revoke = pending & ~effective & (draws["revocations"] < p_revoke)
-    notify = (status == ANNOUNCED) & ~revoke & (draws["notifications"] < rules.notification_probability(
-        p, state.stalled))
+    effective = notified & (month - state.notify_month >= rules.NOTICE_MONTHS)
+    revoke, _, _ = rules.below(
+        draws["revocations"], (announced | notified) & ~effective, max(p.revoke_rate, p.turnover_revoke_rate),
+        lambda at: rules.revocation_probability(p, state.junta[at], month - state.turnover[at] < p.turnover_window_months))
+    notify, _, _ = rules.below(draws["notifications"], announced & ~revoke, max(p.notify_rate, p.stalled_notify_rate),
+                               lambda at: rules.notification_probability(p, state.stalled[at]))
     enter = (status == ACCEDING) & (month - state.status_month >= rules.ENTRY_MONTHS)
-    accede = ((status == NON_PARTY) | (status == WITHDRAWN)) & (
-        draws["accessions"] < rules.accession_probability(p, divergence, grievance))
+    outside = (status == NON_PARTY) | (status == WITHDRAWN)
+    z_accede = rules.accession_logit(p, divergence, grievance)
+    top = rules.monthly_from_logit(np.where(outside, z_accede, -np.inf).max(axis=1, keepdims=True))
+    accede, _, _ = rules.below(draws["accessions"], outside, top, lambda at: rules.monthly_from_logit(z_accede[at]))
 
     # apply, all decided above on the state at the start of the month
-    log["coup_attempt"] |= attempt & ~success
-    log["coup"] |= success
-    log["patron_switch"] |= switch
-    log["junta_end"] |= junta_end
     state.last_attempt[attempt] = month
     state.junta = (state.junta | success) & ~junta_end
     state.regime_change[success | junta_end] = month
     state.turnover[junta_end] = month
     _set_patron(state, switch, RUS, 0.0, p.patron_strength_after_switch)
-    _announce(state, announce, month, stalls, log)
-    _revoke(state, revoke, month, log)
-    _notify(state, notify, month, log)
+    _set_status(state, announce, ANNOUNCED, month)
+    state.announce_month[announce] = month
+    state.stalled[announce] = stalls[announce]
+    _set_status(state, revoke, PARTY, month)
+    _set_status(state, notify, NOTIFIED, month)
+    state.notify_month[notify] = month
     _set_status(state, effective, WITHDRAWN, month)
-    log["withdrawn"] |= effective
-    log["further_exit"] |= effective & ~state.initially_notified
     _set_status(state, enter, PARTY, month)
-    log["entered_into_force"] |= enter
-    _accede(state, accede, month, log)
+    _set_status(state, accede, ACCEDING, month)
 
-    state.ideal_point = rules.drifted(p, state.ideal_point, state.junta, state.patron, state.patron_strength,
-                                      RUS, USA_ISR)
-    state.patron_strength = rules.ramped(p, state.patron_strength, state.patron_target)
+    drifting = state.junta & ((state.patron == RUS) | (state.patron == USA_ISR))
+    if drifting.any():
+        state.ideal_point[drifting] = rules.drifted(p, state.ideal_point[drifting], True, state.patron[drifting],
+                                                    state.patron_strength[drifting], RUS, USA_ISR)
+    building = state.patron_strength < state.patron_target
+    if building.any():
+        state.patron_strength[building] = rules.ramped(p, state.patron_strength[building],
+                                                       state.patron_target[building])
+    return {"coup_attempt": attempt & ~success, "coup": success, "patron_switch": switch, "junta_end": junta_end,
+            "announced": announce, "notified": notify, "revoked": revoke, "withdrawn": effective,
+            "deposited": accede, "entered_into_force": enter, "further_exit": effective & ~state.initially_notified}
 
 
 def update_legitimacy(state: SimState, p: Params, log: dict[str, np.ndarray], arrests: np.ndarray) -> None:
@@ -200,9 +209,11 @@ def update_legitimacy(state: SimState, p: Params, log: dict[str, np.ndarray], ar
 def step(state: SimState, static: Static, p: Params, draws: dict[str, np.ndarray],
          events: list[ScheduledEvent], month: int) -> dict[str, np.ndarray]:
     """Advance every replicate by one month; return the month's events as (runs, states) masks."""
-    log = empty_events(state)
-    arrests = apply_scheduled(state, events, month, p, log)
-    advance(state, static, p, draws, month, log)
+    scheduled: dict[str, np.ndarray] = {}
+    arrests = apply_scheduled(state, events, month, p, scheduled)
+    log = advance(state, static, p, draws, month)
+    for name, mask in scheduled.items():
+        log[name] = log[name] | mask
     update_legitimacy(state, p, log, arrests)
     return log
 
@@ -224,6 +235,10 @@ def measures(state: SimState, static: Static, totals: dict[str, np.ndarray]) -> 
     }
 
 
+def _record(log: dict[str, np.ndarray], name: str, mask: np.ndarray) -> None:
+    log[name] = log[name] | mask if name in log else mask
+
+
 def _set_status(state: SimState, mask: np.ndarray, status: int, month: int) -> None:
     state.status[mask] = status
     state.status_month[mask] = month
@@ -234,23 +249,23 @@ def _announce(state: SimState, mask: np.ndarray, month: int, stalls: np.ndarray,
     _set_status(state, mask, ANNOUNCED, month)
     state.announce_month[mask] = month
     state.stalled[mask] = stalls[mask]
-    log["announced"] |= mask
+    _record(log, "announced", mask)
 
 
 def _notify(state: SimState, mask: np.ndarray, month: int, log: dict[str, np.ndarray]) -> None:
     _set_status(state, mask, NOTIFIED, month)
     state.notify_month[mask] = month
-    log["notified"] |= mask
+    _record(log, "notified", mask)
 
 
 def _revoke(state: SimState, mask: np.ndarray, month: int, log: dict[str, np.ndarray]) -> None:
     _set_status(state, mask, PARTY, month)
-    log["revoked"] |= mask
+    _record(log, "revoked", mask)
 
 
 def _accede(state: SimState, mask: np.ndarray, month: int, log: dict[str, np.ndarray]) -> None:
     _set_status(state, mask, ACCEDING, month)
-    log["deposited"] |= mask
+    _record(log, "deposited", mask)
 
 
 def _set_patron(state: SimState, mask: np.ndarray, patron: int, strength: float, target: float) -> None:

@@ -13,7 +13,7 @@ from sim.state import Static, initial_state, static_from
 from sim.streams import Streams
 from sim.world import World, build_world
 
-BATCH = 100  # runs advanced together; bounds memory, results do not depend on it
+BATCH = 1000  # runs advanced together; bounds memory (about 100 MB), results do not depend on it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,24 +48,27 @@ def simulate(world: World, static: Static, scenario: Scenario, seed: int,
     """Advance the given runs from the start to the end month; return (runs, timeseries, events)."""
     p = scenario.params
     state = initial_state(world, scenario, len(indices))
-    streams = Streams(seed, indices)
+    streams = Streams(seed, indices, static.size)
     schedule = dynamics.schedule(scenario, static)
     totals = {name: np.zeros(len(indices), dtype=np.int64) for name in dynamics.EVENTS + dynamics.TALLIES}
     series = [dynamics.measures(state, static, totals)]
-    event_rows = []
+    found: list[tuple[int, np.ndarray, np.ndarray]] = []  # (month, flat positions, event bits)
     for month in range(scenario.start + 1, scenario.end + 1):
-        log = dynamics.step(state, static, p, streams.month(static.size), schedule.get(month, []), month)
-        for name, mask in log.items():
-            totals[name] += mask.sum(axis=1)
-        for name in dynamics.EVENTS:
-            run_pos, state_pos = np.nonzero(log[name])
-            if len(run_pos):
-                event_rows.append(pd.DataFrame({"run": np.asarray(indices)[run_pos], "month": month,
-                                                "state_pos": state_pos, "event": name}))
+        log = dynamics.step(state, static, p, streams.month(), schedule.get(month, []), month)
+        bits = np.zeros(state.status.shape, dtype=np.int16)
+        for code, name in enumerate(dynamics.EVENTS + dynamics.TALLIES):
+            mask = log[name]
+            if mask.any():
+                totals[name] += mask.sum(axis=1)
+                if name in dynamics.EVENTS:
+                    bits[mask] |= 1 << code
+        positions = np.flatnonzero(bits)
+        if len(positions):
+            found.append((month, positions, bits.ravel()[positions]))
         series.append(dynamics.measures(state, static, totals))
     months = np.arange(scenario.start, scenario.end + 1)
     timeseries = _timeseries(series, months, indices)
-    events = _events(event_rows, static)
+    events = _events(found, static, np.asarray(indices))
     return _runs(timeseries, totals, scenario, seed, indices), timeseries, events
 
 
@@ -78,16 +81,27 @@ def _timeseries(series: list[dict[str, np.ndarray]], months: np.ndarray, indices
     return frame.sort_values(["run", "month"], kind="stable", ignore_index=True)
 
 
-def _events(rows: list[pd.DataFrame], static: Static) -> pd.DataFrame:
-    columns = ["run", "month", "iso3", "event"]
+def _events(found: list[tuple[int, np.ndarray, np.ndarray]], static: Static, indices: np.ndarray) -> pd.DataFrame:
+    """One row per (run, month, state, event), ordered by run, month, state and event."""
+    rows = []
+    for code, name in enumerate(dynamics.EVENTS):
+        for month, positions, bits in found:
+            hit = positions[(bits & (1 << code)) != 0]
+            if len(hit):
+                rows.append((np.full(len(hit), month), hit, np.full(len(hit), code)))
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "run" else "object") for c in columns})
-    frame = pd.concat(rows, ignore_index=True)
-    frame["order"] = frame["event"].map({e: i for i, e in enumerate(dynamics.EVENTS)})
-    frame = frame.sort_values(["run", "month", "state_pos", "order"], kind="stable", ignore_index=True)
-    frame["iso3"] = np.asarray(static.iso3)[frame["state_pos"]]
-    frame["month"] = [format_month(m) for m in frame["month"]]
-    return frame[columns]
+        return pd.DataFrame({"run": pd.Series(dtype="int64"), "month": pd.Series(dtype="str"),
+                             "iso3": pd.Series(dtype="str"), "event": pd.Series(dtype="str")})
+    month, flat, code = (np.concatenate(parts) for parts in zip(*rows))
+    run_pos, state_pos = np.divmod(flat, static.size)
+    order = np.lexsort((code, state_pos, month, run_pos))
+    labels = np.array([format_month(m) for m in range(month.min(), month.max() + 1)])
+    return pd.DataFrame({
+        "run": indices[run_pos[order]],
+        "month": labels[month[order] - month.min()],
+        "iso3": np.asarray(static.iso3)[state_pos[order]],
+        "event": np.asarray(dynamics.EVENTS)[code[order]],
+    })
 
 
 def _runs(timeseries: pd.DataFrame, totals: dict[str, np.ndarray], scenario: Scenario, seed: int,

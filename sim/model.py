@@ -71,7 +71,7 @@ class IccModel(mesa.Model):
         self.state = initial_state(self.world, scenario, 1)
         self.month = scenario.start
         self.month_label = format_month(self.month)
-        self._streams = Streams(seed, [run])
+        self._streams = Streams(seed, [run], self.static.size)
         self._schedule = dynamics.schedule(scenario, self.static)
         self._totals = {name: np.zeros(1, dtype=np.int64) for name in dynamics.EVENTS + dynamics.TALLIES}
         self.event_log: list[dict[str, object]] = []
@@ -87,7 +87,7 @@ class IccModel(mesa.Model):
         self.month += 1
         self.month_label = format_month(self.month)
         log = dynamics.step(self.state, self.static, self.resolved_scenario.params,
-                            self._streams.month(self.static.size), self._schedule.get(self.month, []), self.month)
+                            self._streams.month(), self._schedule.get(self.month, []), self.month)
         for name, mask in log.items():
             self._totals[name] += mask.sum(axis=1)
         for position in range(self.static.size):

@@ -4,6 +4,8 @@ Every function broadcasts over a leading replicate axis, so one run (the Mesa mo
 in lockstep (the ensemble) use the same code. Hazards given per year are converted to per month.
 """
 
+from typing import Callable
+
 import numpy as np
 
 from sim.params import Params
@@ -17,8 +19,9 @@ def monthly(annual: np.ndarray) -> np.ndarray:
     return -np.expm1(np.log1p(-np.clip(annual, 0.0, 0.999999)) / 12.0)
 
 
-def logistic(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+def monthly_from_logit(z: np.ndarray) -> np.ndarray:
+    """monthly(logistic(z)) in one pass: 1 - (1 - h)^(1/12) = -expm1(-log(1 + e^z) / 12)."""
+    return -np.expm1(np.logaddexp(0.0, z) / -12.0)
 
 
 def party_mean(ideal_point: np.ndarray, in_statute: np.ndarray) -> np.ndarray:
@@ -27,64 +30,99 @@ def party_mean(ideal_point: np.ndarray, in_statute: np.ndarray) -> np.ndarray:
     return (ideal_point * in_statute).sum(axis=-1, keepdims=True) / count
 
 
-def bloc_share(exiting: np.ndarray, eligible: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Largest share of exiting peers over the blocs each state belongs to, itself excluded.
+# Peer effects, as seen by each party: a party is itself neither exiting nor excluded from the count of
+# eligible peers, so its peers are the other eligible members of its group. (Values at other states are
+# not used: only parties can announce.)
 
-    exiting, eligible: (runs, states) bool; members: (states, blocs) bool.
+def bloc_share(exiting: np.ndarray, eligible: np.ndarray, members: np.ndarray, sets: np.ndarray,
+               set_of: np.ndarray) -> np.ndarray:
+    """Largest share of exiting peers over the blocs each party belongs to.
+
+    exiting, eligible: (runs, states) bool; members: (states, blocs) bool; sets: the distinct rows of
+    members, and set_of each state's row in sets (states with the same blocs share the same value).
     """
-    numerator = exiting.astype(float) @ members  # (runs, blocs)
-    denominator = eligible.astype(float) @ members
-    own_num = numerator[:, None, :] - (exiting[..., None] & members)
-    own_den = denominator[:, None, :] - (eligible[..., None] & members)
-    share = np.where(members & (own_den > 0), own_num / np.maximum(own_den, 1), 0.0)
-    return share.max(axis=-1, initial=0.0)
+    weights = members.astype(float)
+    numerator = exiting.astype(float) @ weights  # (runs, blocs)
+    others = eligible.astype(float) @ weights - 1.0
+    ratio = np.where(others > 0, numerator / np.maximum(others, 1.0), 0.0)
+    by_set = np.stack([ratio[:, row].max(axis=1, initial=0.0) for row in sets], axis=1)  # (runs, sets)
+    return by_set[:, set_of]
 
 
 def patron_share(exiting: np.ndarray, eligible: np.ndarray, patron: np.ndarray, patrons: int) -> np.ndarray:
-    """Share of exiting peers among the other clients of the same patron (0 without a patron)."""
-    codes = np.arange(1, patrons)  # code 0 is "no patron"
-    clients = patron[..., None] == codes  # (runs, states, patrons - 1)
-    numerator = (exiting[..., None] & clients).sum(axis=1)  # (runs, patrons - 1)
-    denominator = (eligible[..., None] & clients).sum(axis=1)
-    own = np.clip(patron.astype(np.intp) - 1, 0, None)
-    own_num = np.take_along_axis(numerator, own, axis=1) - exiting
-    own_den = np.take_along_axis(denominator, own, axis=1) - eligible
-    return np.where((patron > 0) & (own_den > 0), own_num / np.maximum(own_den, 1), 0.0)
+    """Share of exiting peers among the other clients of the same patron (0 without a patron, code 0)."""
+    runs, states = exiting.shape
+    clients = np.flatnonzero(patron > 0)  # the few states with a patron; the others get 0
+    cells = clients // states * patrons + patron.ravel()[clients]
+    numerator = np.bincount(cells, weights=exiting.ravel()[clients], minlength=runs * patrons)
+    others = np.bincount(cells, weights=eligible.ravel()[clients], minlength=runs * patrons) - 1.0
+    ratio = np.where(others > 0, numerator / np.maximum(others, 1.0), 0.0)
+    share = np.zeros(runs * states)
+    share[clients] = ratio[cells]
+    return share.reshape(runs, states)
 
 
 def junta_share(exiting: np.ndarray, eligible: np.ndarray, junta: np.ndarray) -> np.ndarray:
     """Share of exiting peers among the other junta-ruled states (0 for civilian governments)."""
-    numerator = (exiting & junta).sum(axis=1, keepdims=True) - (exiting & junta)
-    denominator = (eligible & junta).sum(axis=1, keepdims=True) - (eligible & junta)
-    return np.where(junta & (denominator > 0), numerator / np.maximum(denominator, 1), 0.0)
+    numerator = (exiting & junta).sum(axis=1, keepdims=True)
+    others = (eligible & junta).sum(axis=1, keepdims=True) - 1
+    return np.where(junta & (others > 0), numerator / np.maximum(others, 1), 0.0)
 
 
-def lead_exit(recent_lead: np.ndarray, members: np.ndarray, leads: np.ndarray) -> np.ndarray:
-    """Whether a lead state of one of a state's blocs (other than itself) announced recently."""
+def lead_exit(recent_lead: np.ndarray, members: np.ndarray, leads: np.ndarray, sets: np.ndarray,
+              set_of: np.ndarray) -> np.ndarray:
+    """Whether a lead state of one of a state's blocs, other than itself, announced recently."""
     counts = recent_lead.astype(float) @ leads.astype(float)  # (runs, blocs)
-    others = counts[:, None, :] - (recent_lead[..., None] & leads[None])
-    return ((others > 0) & members[None]).any(axis=-1)
+    by_set = np.stack([(counts[:, row] > 0).any(axis=1) for row in sets], axis=1)  # (runs, sets)
+    reached = by_set[:, set_of]
+    for state in np.flatnonzero(leads.any(axis=1)):  # a lead state does not count its own announcement
+        others = counts - (recent_lead[:, state, None] & leads[state])
+        reached[:, state] = ((others > 0) & members[state]).any(axis=1)
+    return reached
 
 
-def announcement_probability(p: Params, *, divergence: np.ndarray, lead: np.ndarray, peer: np.ndarray,
-                             exposure: np.ndarray, regime_change: np.ndarray, junta: np.ndarray,
-                             grievance: np.ndarray,
-                             bias: np.ndarray, legitimacy_gap: np.ndarray, pressure: np.ndarray) -> np.ndarray:
-    """Monthly probability that a party announces withdrawal (annual rare-events logit).
+def announcement_logit(p: Params, *, divergence: np.ndarray, lead: np.ndarray, peer: np.ndarray,
+                       exposure: np.ndarray, regime_change: np.ndarray, junta: np.ndarray, grievance: np.ndarray,
+                       bias: np.ndarray, legitimacy_gap: np.ndarray, pressure: np.ndarray) -> np.ndarray:
+    """Annual log-odds that a party announces withdrawal (a rare-events logit).
 
     `pressure` is a scenario's shift of the logit (e.g. a coordinated regional campaign).
     """
-    z = (p.a0 + p.b_div * divergence + p.b_lead * lead + p.b_peer * peer + p.b_exp * exposure
-         + p.b_rc * regime_change + p.b_junta * junta + p.b_pat * grievance + p.b_bias * bias + p.b_leg * legitimacy_gap
-         + pressure)
-    return monthly(logistic(z))
+    return (p.a0 + p.b_div * divergence + p.b_lead * lead + p.b_peer * peer + p.b_exp * exposure
+            + p.b_rc * regime_change + p.b_junta * junta + p.b_pat * grievance + p.b_bias * bias
+            + p.b_leg * legitimacy_gap + pressure)
+
+
+def announcement_probability(p: Params, **covariates: np.ndarray) -> np.ndarray:
+    """Monthly probability that a party announces withdrawal."""
+    return monthly_from_logit(announcement_logit(p, **covariates))
+
+
+def coup_annual(p: Params, coup_rate: np.ndarray, coup_factor: np.ndarray, trapped: np.ndarray) -> np.ndarray:
+    """Annual probability of a coup attempt: base rate x scenario factors x coup trap."""
+    return coup_rate * coup_factor * p.coup_multiplier * np.where(trapped, p.coup_trap, 1.0)
 
 
 def coup_probability(p: Params, coup_rate: np.ndarray, coup_factor: np.ndarray,
                      trapped: np.ndarray) -> np.ndarray:
-    """Monthly probability of a coup attempt: base rate x scenario factors x coup trap."""
-    annual = coup_rate * coup_factor * p.coup_multiplier * np.where(trapped, p.coup_trap, 1.0)
-    return monthly(annual)
+    """Monthly probability of a coup attempt."""
+    return monthly(coup_annual(p, coup_rate, coup_factor, trapped))
+
+
+def below(draws: np.ndarray, eligible: np.ndarray, bound: np.ndarray,
+          exact: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where eligible, whether each draw falls below its exact probability.
+
+    `bound` is an upper bound of the probability that broadcasts against `draws` and is cheap to
+    compute; `exact(mask)` gives the exact probabilities at the masked positions. Only draws below the
+    bound need the exact value, which keeps costly functions off most states. Returns the hit mask,
+    the candidates (eligible and below the bound) and the exact probabilities there, in mask order.
+    """
+    candidates = eligible & (draws < bound)
+    probability = exact(candidates)
+    hit = np.zeros(draws.shape, dtype=bool)
+    hit[candidates] = draws[candidates] < probability
+    return hit, candidates, probability
 
 
 def notification_probability(p: Params, stalled: np.ndarray) -> np.ndarray:
@@ -97,9 +135,14 @@ def revocation_probability(p: Params, junta: np.ndarray, recent_turnover: np.nda
     return np.where(recent_turnover, np.maximum(ordinary, p.turnover_revoke_rate), ordinary)
 
 
+def accession_logit(p: Params, divergence: np.ndarray, grievance: np.ndarray) -> np.ndarray:
+    """Annual log-odds that a non-party deposits an instrument of accession."""
+    return p.acc_a0 - p.acc_div * divergence - p.acc_grievance * grievance
+
+
 def accession_probability(p: Params, divergence: np.ndarray, grievance: np.ndarray) -> np.ndarray:
     """Monthly probability that a non-party deposits an instrument of accession."""
-    return monthly(logistic(p.acc_a0 - p.acc_div * divergence - p.acc_grievance * grievance))
+    return monthly_from_logit(accession_logit(p, divergence, grievance))
 
 
 def drifted(p: Params, ideal_point: np.ndarray, junta: np.ndarray, patron: np.ndarray,
@@ -116,7 +159,7 @@ def ramped(p: Params, strength: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 
 def next_legitimacy(p: Params, legitimacy: np.ndarray, *, exits: np.ndarray, accessions: np.ndarray,
-                    arrests: np.ndarray, sanctions: np.ndarray) -> np.ndarray:
+                    arrests: np.ndarray, sanctions: float) -> np.ndarray:
     """Court legitimacy relaxes to 1, falls with exits and sanctions, rises with accessions and arrests."""
     change = ((1.0 - legitimacy) / p.legitimacy_tau_months - p.lam_exit * exits - p.lam_sanc * sanctions
               + p.lam_acc * accessions + p.lam_arrest * arrests)

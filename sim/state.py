@@ -30,6 +30,8 @@ class Static:
     population: np.ndarray  # (states,) thousands
     bloc_members: np.ndarray  # (states, blocs) bool
     bloc_leads: np.ndarray  # (states, blocs) bool
+    bloc_sets: np.ndarray  # (sets, blocs) bool: the distinct combinations of blocs states belong to
+    bloc_set: np.ndarray  # (states,) index of each state's combination in bloc_sets
 
     @property
     def size(self) -> int:
@@ -63,9 +65,10 @@ class SimState:
     pressure: np.ndarray  # scenario shift of the announcement logit
     initially_notified: np.ndarray  # notified at the start: exits already in the pipeline
     legitimacy: np.ndarray
-    sanctions: np.ndarray
-    hostility: np.ndarray  # (runs, patrons)
-    africa_bias: np.ndarray
+    # exogenous world levels, set only by scenario events and so shared by all runs
+    sanctions: float
+    hostility: np.ndarray  # (patrons,)
+    africa_bias: float
 
     @property
     def runs(self) -> int:
@@ -77,6 +80,7 @@ class SimState:
 
 def static_from(world: World) -> Static:
     table = world.table
+    bloc_sets, bloc_set = np.unique(world.bloc_members, axis=0, return_inverse=True)
     return Static(
         iso3=tuple(table["iso3"]),
         group=np.array([GROUP_CODES.index(g) for g in table["un_group"]], dtype=np.int8),
@@ -84,6 +88,8 @@ def static_from(world: World) -> Static:
         population=table["population_thousands"].to_numpy(dtype=float),
         bloc_members=world.bloc_members,
         bloc_leads=world.bloc_leads,
+        bloc_sets=bloc_sets,
+        bloc_set=bloc_set.ravel(),
     )
 
 
@@ -132,9 +138,9 @@ def initial_state(world: World, scenario: Scenario, runs: int) -> SimState:
         pressure=rep(np.zeros(len(table))),
         initially_notified=rep(status == NOTIFIED),
         legitimacy=np.ones(runs),
-        sanctions=np.full(runs, world.sanctions),
-        hostility=rep(np.array([world.hostility[p] for p in PATRON_CODES])),
-        africa_bias=np.full(runs, world.africa_bias),
+        sanctions=world.sanctions,
+        hostility=np.array([world.hostility[p] for p in PATRON_CODES]),
+        africa_bias=world.africa_bias,
     )
 
 

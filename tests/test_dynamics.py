@@ -73,7 +73,7 @@ def test_pending_withdrawals_take_effect_in_their_month_unless_revoked(baseline:
 
 def test_zero_announcement_hazard_means_no_new_exits(baseline: scenario.Scenario,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rules, "announcement_probability", lambda p, **c: np.zeros_like(c["divergence"]))
+    monkeypatch.setattr(rules, "announcement_logit", lambda p, **c: np.full_like(c["divergence"], -np.inf))
     results = run_ensemble(baseline, runs=30, seed=9)
     assert (results.events["event"] == "announced").sum() == 0
     pending = {"NER", "BFA", "MLI", "VEN", "TCD"}

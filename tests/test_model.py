@@ -64,20 +64,19 @@ def test_exact_regression_of_a_small_seeded_run(baseline: scenario.Scenario) -> 
     runs = results.runs.drop(columns=["seed", "scenario"]).to_dict("list")
     floats = {name: runs.pop(name) for name in ("legitimacy_end", "population_share_end")}
     assert runs == {
-        "run": [0, 1, 2], "parties_start": [125, 125, 125], "parties_end": [123, 126, 122],
-        "parties_min": [122, 122, 121], "exits": [4, 5, 4], "further_exits": [0, 0, 0],
-        "announcements": [1, 1, 1],
-        "revocations": [1, 0, 1], "accessions": [2, 6, 1], "coups": [2, 4, 1],
+        "run": [0, 1, 2], "parties_start": [125, 125, 125], "parties_end": [121, 120, 121],
+        "parties_min": [120, 120, 120], "exits": [5, 5, 5], "further_exits": [0, 0, 0],
+        "announcements": [1, 1, 0], "revocations": [1, 1, 0], "accessions": [1, 0, 1], "coups": [2, 4, 1],
     }
     assert floats == {  # to the last few bits, allowing for a different floating-point library
-        "legitimacy_end": pytest.approx([0.8855955362652776, 0.8998387936368262, 0.88250860595007], rel=1e-12),
-        "population_share_end": pytest.approx([0.31623093044586864, 0.3568646947972194, 0.31562369673017837],
+        "legitimacy_end": pytest.approx([0.8749212781595379, 0.8558042417338105, 0.8892928735447972], rel=1e-12),
+        "population_share_end": pytest.approx([0.31582308386318053, 0.31157539241699167, 0.49131836138722423],
                                               rel=1e-12),
     }
     legal = results.events[results.events["event"].isin(["announced", "notified", "revoked", "withdrawn"])]
     assert list(legal.itertuples(index=False, name=None))[:12] == [
-        (0, "2027-01", "MLI", "revoked"), (0, "2027-06", "BFA", "withdrawn"), (0, "2027-06", "NER", "withdrawn"),
-        (0, "2027-07", "TCD", "withdrawn"), (0, "2027-07", "VEN", "withdrawn"), (0, "2028-11", "MLI", "announced"),
+        (0, "2027-06", "BFA", "withdrawn"), (0, "2027-06", "MLI", "withdrawn"), (0, "2027-06", "NER", "withdrawn"),
+        (0, "2027-07", "TCD", "withdrawn"), (0, "2027-07", "VEN", "withdrawn"), (0, "2027-08", "ARG", "announced"),
+        (0, "2027-11", "ARG", "notified"), (0, "2028-08", "ARG", "revoked"), (1, "2027-02", "VEN", "revoked"),
         (1, "2027-06", "BFA", "withdrawn"), (1, "2027-06", "MLI", "withdrawn"), (1, "2027-06", "NER", "withdrawn"),
-        (1, "2027-07", "TCD", "withdrawn"), (1, "2027-07", "VEN", "withdrawn"), (1, "2029-12", "HUN", "announced"),
     ]

@@ -66,33 +66,38 @@ def test_accession_falls_with_divergence_and_patron_grievance() -> None:
     assert free > pressed > 0
 
 
-def test_bloc_share_excludes_the_state_itself() -> None:
-    members = np.array([[True], [True], [True], [False]])
-    exiting = np.array([[True, False, False, True]])
-    eligible = np.ones((1, 4), dtype=bool)
-    share = rules.bloc_share(exiting, eligible, members)
-    assert share.tolist() == [[0.0, 0.5, 0.5, 0.0]]
+def test_bloc_share_seen_by_a_party_counts_its_other_members() -> None:
+    members = np.array([[True, False], [True, False], [True, True], [False, True], [False, True]])
+    exiting = np.array([[True, False, False, True, False]])  # states 1, 2 and 4 are parties
+    sets, set_of = np.unique(members, axis=0, return_inverse=True)
+    share = rules.bloc_share(exiting, np.ones((1, 5), dtype=bool), members, sets, set_of.ravel())
+    assert share[0, [1, 2, 4]].tolist() == [0.5, 0.5, 0.5]  # state 2: max of 1/2 and 1/2
+    exiting[0, 0] = False
+    share = rules.bloc_share(exiting, np.ones((1, 5), dtype=bool), members, sets, set_of.ravel())
+    assert share[0, [1, 2, 4]].tolist() == [0.0, 0.5, 0.5]
 
 
 def test_patron_share_counts_only_the_same_patrons_clients() -> None:
-    patron = np.array([[1, 1, 1, 2, 0]])
-    exiting = np.array([[True, True, False, True, True]])
-    share = rules.patron_share(exiting, np.ones((1, 5), dtype=bool), patron, 5)
-    assert share.tolist() == [[0.5, 0.5, 1.0, 0.0, 0.0]]
+    patron = np.array([[1, 1, 1, 2, 2, 0, 0]])
+    exiting = np.array([[True, False, False, True, False, True, False]])  # parties: 1, 2, 4, 6
+    share = rules.patron_share(exiting, np.ones((1, 7), dtype=bool), patron, 5)
+    assert share[0, [1, 2, 4, 6]].tolist() == [0.5, 0.5, 1.0, 0.0]
 
 
 def test_junta_share_counts_other_juntas_only() -> None:
     junta = np.array([[True, True, True, False]])
-    exiting = np.array([[True, False, False, True]])
+    exiting = np.array([[True, False, False, True]])  # parties: 1, 2, 3
     share = rules.junta_share(exiting, np.ones((1, 4), dtype=bool), junta)
-    assert share.tolist() == [[0.0, 0.5, 0.5, 0.0]]
+    assert share[0, [1, 2, 3]].tolist() == [0.5, 0.5, 0.0]
 
 
 def test_lead_exit_reaches_other_members_only() -> None:
-    members = np.array([[True], [True], [False]])
-    leads = np.array([[True], [False], [False]])
-    recent = np.array([[True, False, False]])
-    assert rules.lead_exit(recent, members, leads).tolist() == [[False, True, False]]
+    members = np.array([[True, False], [True, False], [False, False], [True, True], [False, True]])
+    leads = np.array([[True, False], [False, False], [False, False], [True, False], [False, True]])
+    sets, set_of = np.unique(members, axis=0, return_inverse=True)
+    recent = np.array([[True, False, False, False, False], [False, False, False, True, False]])
+    reached = rules.lead_exit(recent, members, leads, sets, set_of.ravel())
+    assert reached.tolist() == [[False, True, False, True, False], [True, True, False, False, False]]
 
 
 def test_junta_drifts_toward_its_patron_pole_and_others_do_not() -> None:
@@ -105,8 +110,8 @@ def test_junta_drifts_toward_its_patron_pole_and_others_do_not() -> None:
 def test_legitimacy_relaxes_to_one_and_stays_in_bounds() -> None:
     p = Params()
     low = rules.next_legitimacy(p, np.array([0.5]), exits=np.array([0]), accessions=np.array([0]),
-                                arrests=np.array([0]), sanctions=np.array([0.0]))
+                                arrests=np.array([0]), sanctions=0.0)
     assert 0.5 < low[0] < 1.0
     hit = rules.next_legitimacy(p, np.array([0.01]), exits=np.array([100]), accessions=np.array([0]),
-                                arrests=np.array([0]), sanctions=np.array([1.0]))
+                                arrests=np.array([0]), sanctions=1.0)
     assert hit[0] == 0.0

@@ -18,7 +18,8 @@ def test_initial_state_replicates_the_world_with_overrides(write_scenario) -> No
     assert (state.patron[:, nga] == datasets.PATRON_CODES.index("RUS")).all()
     assert (state.status[:, ner] == NOTIFIED).all() and (state.notify_month[:, ner] == parse_month("2026-06")).all()
     assert (state.status[:, bdi] == WITHDRAWN).all() and (state.status_month[:, bdi] == parse_month("2017-10")).all()
-    assert state.sanctions[0] == 1.0 and state.in_statute().sum(axis=1).tolist() == [125] * 4
+    assert state.sanctions == 1.0 and state.in_statute().sum(axis=1).tolist() == [125] * 4
+    assert static.bloc_sets[static.bloc_set].tolist() == static.bloc_members.tolist()
 
 
 def test_old_announcements_start_stalled(baseline) -> None:

@@ -7,22 +7,31 @@ import numpy as np
 
 from sim import scenario
 from sim.ensemble import run_ensemble
-from sim.streams import PROCESSES, Streams, generators
+from sim.streams import BLOCK_MONTHS, PROCESSES, Streams, generators
 
 
 def test_same_seed_same_numbers_and_processes_differ() -> None:
     first, again = generators(7, 3), generators(7, 3)
-    draws = {name: first[name].random(5) for name in PROCESSES}
-    assert all(np.array_equal(draws[name], again[name].random(5)) for name in PROCESSES)
-    assert not np.array_equal(draws["coups"], draws["announcements"])
-    assert not np.array_equal(draws["coups"], generators(7, 4)["coups"].random(5))
+    draws = [g.random(5) for g in first]
+    assert all(np.array_equal(d, g.random(5)) for d, g in zip(draws, again))
+    assert len(draws) == len(PROCESSES) and not np.array_equal(draws[0], draws[1])
+    assert not np.array_equal(draws[0], generators(7, 4)[0].random(5))
 
 
 def test_a_run_draws_the_same_numbers_whatever_runs_it_is_batched_with() -> None:
-    alone = Streams(1, [5]).month(10)
-    together = Streams(1, [2, 5, 9]).month(10)
-    for name in PROCESSES:
-        assert np.array_equal(alone[name][0], together[name][1])
+    alone, together = Streams(1, [5], 10), Streams(1, [2, 5, 9], 10)
+    for _ in range(BLOCK_MONTHS + 2):  # crosses a block boundary
+        first, second = alone.month(), together.month()
+        for name in PROCESSES:
+            assert np.array_equal(first[name][0], second[name][1])
+
+
+def test_block_draws_equal_month_by_month_draws() -> None:
+    streams, plain = Streams(3, [0], 4), generators(3, 0)
+    for _ in range(BLOCK_MONTHS + 1):
+        month = streams.month()
+        for k, name in enumerate(PROCESSES):
+            assert np.array_equal(month[name][0], plain[k].random(4))
 
 
 def test_changing_one_state_leaves_other_states_coup_draws_unchanged(
