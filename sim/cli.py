@@ -1,6 +1,7 @@
 """The `iccsim` command line: list, show, states and run."""
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -15,14 +16,14 @@ import mesa
 import pandas as pd
 from tqdm import tqdm
 
-from sim import __version__, datasets, scenario as scenarios
+from sim import __version__, datasets, design as designs, execution, scenario as scenarios, sensitivity, sweep
 from sim.compare import comparison_table
 from sim.ensemble import Results, run_ensemble
 from sim.errors import UserError
 from sim.months import format_month, parse_date, parse_month
 from sim.params import Params
 from sim.output import git_commit, git_dirty, staged_folder, write_json, write_table
-from sim.plots import compare_fan, membership_fan
+from sim.plots import compare_fan, membership_fan, sensitivity_bars
 from sim.streams import PROCESSES
 from sim.summary import summarise
 from sim.world import build_world
@@ -57,6 +58,23 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--runs", type=_positive, default=200, help="runs per scenario (default: 200)")
     compare.add_argument("--seed", type=_seed, default=0, help="root seed, shared by all scenarios (default: 0)")
     compare.add_argument("--out", type=Path, help="output folder (default: results/compare-<timestamp>)")
+    sweep = commands.add_parser("sweep", help="run a design of parameter sets, each several times")
+    sweep.add_argument("scenario", nargs="?", help="a scenario name or .toml path (not with --resume)")
+    sweep.add_argument("--vary", action="append", default=[], metavar="KEY=LOW:HIGH[:N]",
+                       help="a parameter to vary over [LOW, HIGH]; N grid levels (default 3); repeatable")
+    sweep.add_argument("--design", choices=designs.DESIGNS, default="grid", help="default: grid")
+    sweep.add_argument("--samples", type=_positive, default=16,
+                       help="LHS points, Sobol base samples (points = N x (k + 2)) or Morris trajectories "
+                            "(points = N x (k + 1)); default: 16")
+    sweep.add_argument("--design-file", type=Path, help="CSV of explicit parameter sets instead of --vary")
+    sweep.add_argument("--runs", type=_positive, default=20, help="runs per design point (default: 20)")
+    sweep.add_argument("--seed", type=_seed, default=0, help="root seed (default: 0)")
+    sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="a parameter fixed for the whole sweep")
+    sweep.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    sweep.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep in DIR")
+    sweep.add_argument("--out", type=Path, help="output folder (default: results/sweep-<scenario>-<timestamp>)")
     return parser
 
 
@@ -81,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return {"list": _list, "show": _show, "states": _states, "run": _run,
-                "compare": _compare}[args.command](args)
+                "compare": _compare, "sweep": _sweep}[args.command](args)
     except UserError as exc:
         print(f"iccsim: error: {exc}", file=sys.stderr)
         return 2
@@ -182,6 +200,98 @@ def _compare(args: argparse.Namespace) -> int:
                  "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"wrote {out}")
     return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    if args.resume:
+        if args.scenario or args.vary or args.design_file or args.set or args.out:
+            raise UserError("--resume DIR takes the sweep's settings from DIR; give only --workers or --scheduler")
+        folder, settings = args.resume, sweep.read_manifest(args.resume)
+        chosen = _sweep_scenario(settings)
+        raw = pd.read_csv(folder / "design.csv").drop(columns="point")
+    else:
+        if not args.scenario:
+            raise UserError("sweep: name a scenario (or give --resume DIR)")
+        chosen = scenarios.load(args.scenario).with_params(_overrides(args.set))
+        if args.design_file:
+            if args.vary:
+                raise UserError("--design-file and --vary exclude each other")
+            raw, factors = designs.from_file(args.design_file), []
+        else:
+            factors = [designs.parse_vary(text) for text in args.vary]
+            raw = designs.build(args.design, factors, args.samples, args.seed)
+        settings = {"scenario": args.scenario, "set": _overrides(args.set),
+                    "design": "file" if args.design_file else args.design, "samples": args.samples,
+                    "factors": [dataclasses.asdict(f) for f in factors], "runs": args.runs, "seed": args.seed}
+        folder = args.out or _default_out(f"sweep-{chosen.name}")
+        _start_sweep(folder, chosen, raw, settings, args)
+    values = designs.values(raw)
+    with execution.executor(args.workers, args.scheduler) as pool, \
+            tqdm(total=len(values), desc=chosen.name, unit="point", disable=None, file=sys.stderr) as bar:
+        failures = sweep.execute(folder, chosen, values, settings["runs"], settings["seed"], pool, bar.update)
+    _finish_sweep(folder, chosen, raw, values, settings, failures)
+    print(f"wrote {folder} ({len(values)} points x {settings['runs']} runs"
+          + (f"; {len(failures)} points failed, see errors.csv)" if failures else ")"))
+    return 0
+
+
+def _sweep_scenario(settings: dict) -> scenarios.Scenario:
+    """The scenario of a sweep being resumed, refusing files that changed since it started."""
+    chosen = scenarios.load(settings["scenario"]).with_params(settings["set"])
+    if chosen.file_hashes != settings["scenario_files"]:
+        raise UserError(f"--resume: the scenario files changed since the sweep started "
+                        f"({', '.join(settings['scenario_files'])})")
+    return chosen
+
+
+def _start_sweep(folder: Path, chosen: scenarios.Scenario, raw: pd.DataFrame, settings: dict,
+                 args: argparse.Namespace) -> None:
+    """Create the sweep folder with its settings and design, before any point runs."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UserError(f"--out {folder}: already exists and is not an empty folder")
+    with staged_folder(folder) as staging:
+        settings |= {"scenario_files": chosen.file_hashes}
+        raw.rename_axis("point").reset_index().to_csv(staging / "design.csv", index=False)
+        write_json(staging / "manifest.json", _sweep_manifest(chosen, settings, "running", time.time()))
+
+
+def _finish_sweep(folder: Path, chosen: scenarios.Scenario, raw: pd.DataFrame, values: pd.DataFrame,
+                  settings: dict, failures: list[tuple[int, str]]) -> None:
+    started = time.time()
+    runs, series = sweep.assemble(folder, len(values))
+    write_table(folder, "runs", runs)
+    write_table(folder, "timeseries", series)
+    summary = sweep.point_summary(runs, list(values.columns))
+    summary.to_csv(folder / "points.csv", index=False)
+    if failures:
+        pd.DataFrame(failures, columns=["point", "error"]).to_csv(folder / "errors.csv", index=False)
+    (folder / "figures").mkdir(exist_ok=True)
+    if settings["design"] in ("sobol", "morris") and not failures:
+        table = sensitivity.indices(settings["design"], raw, summary, settings["factors"], settings["seed"])
+        table.to_csv(folder / "sensitivity.csv", index=False)
+        sensitivity_bars(table, f"{chosen.name}: {settings['design']}, {len(values)} points x "
+                         f"{settings['runs']} runs, seed {settings['seed']}", folder / "figures" / "sensitivity.png")
+    status = "complete" if not failures else f"complete, {len(failures)} points failed"
+    write_json(folder / "manifest.json", _sweep_manifest(chosen, settings, status, started))
+
+
+def _sweep_manifest(chosen: scenarios.Scenario, settings: dict, status: str, started: float) -> dict:
+    return {
+        "iccsim_version": __version__,
+        "git_commit": git_commit(),
+        "git_uncommitted_changes": git_dirty(),
+        "python": platform.python_version(),
+        "mesa": mesa.__version__,
+        "command": ["iccsim", *sys.argv[1:]],
+        **settings,
+        "resolved": chosen.describe(),
+        "data_end": str(datasets.DATA_END),
+        "run_seeds": {"rule": "numpy SeedSequence(seed, spawn_key=(run, process)); the same for every point",
+                      "processes": list(PROCESSES)},
+        "updated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(time.time() - started, 3),
+        "status": status,
+    }
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -1,6 +1,7 @@
 """Many runs of a scenario advanced in lockstep, collected into tidy tables."""
 
 import dataclasses
+import functools
 from typing import Callable
 
 import numpy as np
@@ -8,6 +9,7 @@ import pandas as pd
 
 from sim import dynamics
 from sim.months import first_day, format_month
+from sim.params import Params
 from sim.scenario import Scenario
 from sim.state import Static, initial_state, static_from
 from sim.streams import Streams
@@ -27,7 +29,15 @@ class Results:
 
 def world_for(scenario: Scenario) -> World:
     """The initial world of a scenario: the data as of the first day of its start month."""
-    return build_world(first_day(scenario.start), scenario.params)
+    p = scenario.params
+    return _world(scenario.start, p.coup_history_years, p.coup_prior_years, p.coup_trap, p.coup_trap_months)
+
+
+@functools.lru_cache(maxsize=16)
+def _world(start: int, *coup_params: float) -> World:
+    """Worlds are read-only; cached by the start month and the parameters they depend on."""
+    names = ("coup_history_years", "coup_prior_years", "coup_trap", "coup_trap_months")
+    return build_world(first_day(start), Params.build(dict(zip(names, coup_params))))
 
 
 def run_ensemble(scenario: Scenario, runs: int, seed: int,

@@ -77,3 +77,29 @@ def compare_fan(summaries: dict[str, pd.DataFrame], title: str, path: Path) -> N
     fig.tight_layout()
     fig.savefig(path, dpi=300, metadata={"Software": None})
     plt.close(fig)
+
+
+def sensitivity_bars(table: pd.DataFrame, title: str, path: Path) -> None:
+    """Sensitivity indices per parameter with their 95 % intervals, one panel per outcome."""
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    kinds = list(dict.fromkeys(table["index"]))
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(DOUBLE_COLUMN_WIDTH, 2.8), dpi=300, squeeze=False)
+    for ax, outcome in zip(axes[0], outcomes):
+        rows = table[table["outcome"] == outcome]
+        parameters = list(dict.fromkeys(rows["parameter"]))
+        width = 0.8 / len(kinds)
+        for k, kind in enumerate(kinds):
+            part = rows[rows["index"] == kind].set_index("parameter").reindex(parameters)
+            positions = [i + (k - (len(kinds) - 1) / 2) * width for i in range(len(parameters))]
+            errors = part["conf"].fillna(0).to_numpy()
+            ax.bar(positions, part["value"], width=width, color=PALETTE[k], label=kind,
+                   yerr=errors if errors.any() else None, capsize=2, error_kw={"lw": 0.7})
+        ax.set_xticks(range(len(parameters)), parameters, rotation=30, ha="right", fontsize=6)
+        ax.tick_params(axis="y", labelsize=6)
+        ax.set_title(outcome, fontsize=7)
+        ax.axhline(0, color=GREY, lw=0.5)
+        ax.legend(fontsize=6, frameon=False)
+    fig.suptitle(title, fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=300, metadata={"Software": None})
+    plt.close(fig)

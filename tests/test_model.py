@@ -58,6 +58,17 @@ def test_model_reproduces_the_ensemble_run_for_run(baseline: scenario.Scenario, 
         assert model.events().equals(events)
 
 
+@pytest.mark.parametrize("name", scenario.available())
+def test_model_reproduces_the_engine_for_every_shipped_scenario(name: str) -> None:
+    chosen = scenario.load(name)
+    chosen = chosen.with_window(None, min(chosen.end, chosen.start + 48))
+    ensemble = run_ensemble(chosen, runs=3, seed=17)
+    for run in (0, 2):
+        model = _run(IccModel(chosen, seed=17, run=run))
+        assert model.timeseries().equals(ensemble.timeseries[ensemble.timeseries["run"] == run].reset_index(drop=True))
+        assert model.events().equals(ensemble.events[ensemble.events["run"] == run].reset_index(drop=True))
+
+
 def test_exact_regression_of_a_small_seeded_run(baseline: scenario.Scenario) -> None:
     """Pinned output of three short runs; a change here means the model's behaviour changed."""
     results = run_ensemble(baseline.with_window(None, parse_month("2029-12")), runs=3, seed=2026)
