@@ -16,14 +16,16 @@ import mesa
 import pandas as pd
 from tqdm import tqdm
 
-from sim import __version__, datasets, design as designs, execution, scenario as scenarios, sensitivity, sweep
+from sim import __version__, datasets, design as designs, execution, folders, render
+from sim import scenario as scenarios, sensitivity, sweep
 from sim.compare import comparison_table
 from sim.ensemble import Results, run_ensemble
 from sim.errors import UserError
+from sim.figures import KINDS
 from sim.months import format_month, parse_date, parse_month
-from sim.params import Params
 from sim.output import git_commit, git_dirty, staged_folder, write_json, write_table
-from sim.plots import compare_fan, membership_fan, sensitivity_bars
+from sim.params import Params
+from sim.render import WIDTHS
 from sim.streams import PROCESSES
 from sim.summary import summarise
 from sim.world import build_world
@@ -58,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--runs", type=_positive, default=200, help="runs per scenario (default: 200)")
     compare.add_argument("--seed", type=_seed, default=0, help="root seed, shared by all scenarios (default: 0)")
     compare.add_argument("--out", type=Path, help="output folder (default: results/compare-<timestamp>)")
+    plot = commands.add_parser("plot", help="render figures from a saved results folder")
+    plot.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
+    plot.add_argument("--kind", action="append", choices=list(KINDS), help="a figure kind (repeatable; "
+                      "default: all that fit the folder)")
+    plot.add_argument("--format", default="png", help="png, pdf, svg, comma-separated (default: png)")
+    plot.add_argument("--size", choices=list(WIDTHS), default="single", help="journal column width (default: single)")
     sweep = commands.add_parser("sweep", help="run a design of parameter sets, each several times")
     sweep.add_argument("scenario", nargs="?", help="a scenario name or .toml path (not with --resume)")
     sweep.add_argument("--vary", action="append", default=[], metavar="KEY=LOW:HIGH[:N]",
@@ -99,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return {"list": _list, "show": _show, "states": _states, "run": _run,
-                "compare": _compare, "sweep": _sweep}[args.command](args)
+                "compare": _compare, "sweep": _sweep, "plot": _plot}[args.command](args)
     except UserError as exc:
         print(f"iccsim: error: {exc}", file=sys.stderr)
         return 2
@@ -169,11 +177,9 @@ def _run(args: argparse.Namespace) -> int:
     with staged_folder(out) as folder:
         started = time.time()
         results = _ensemble(chosen, args)
-        summary = _write_results(folder, results)
-        (folder / "figures").mkdir()
-        membership_fan(summary, chosen.start, f"{chosen.name}: {args.runs} runs, seed {args.seed}",
-                       folder / "figures" / "membership.png")
+        _write_results(folder, results)
         write_json(folder / "manifest.json", _manifest([chosen], [results], args, started))
+        render.plot_folder(folder)
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     print(f"wrote {out} ({runs}, {format_month(chosen.start)} to {format_month(chosen.end)})")
     return 0
@@ -181,21 +187,19 @@ def _run(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     chosen = [scenarios.load(name) for name in args.scenarios]
-    labels = _unique([c.name for c in chosen])
+    labels = folders.labels([c.name for c in chosen])
     out = args.out or _default_out("compare")
     with staged_folder(out) as folder:
         started = time.time()
-        results, summaries = [], {}
+        results = []
         for label, scenario in zip(labels, chosen):
             (folder / label).mkdir()
             results.append(_ensemble(scenario, args))
-            summaries[label] = _write_results(folder / label, results[-1])
+            _write_results(folder / label, results[-1])
         table = comparison_table(labels, results)
         table.to_csv(folder / "comparison.csv", index=False)
-        (folder / "figures").mkdir()
-        compare_fan(summaries, f"{args.runs} paired runs per scenario, seed {args.seed}",
-                    folder / "figures" / "compare.png")
         write_json(folder / "manifest.json", _manifest(chosen, results, args, started))
+        render.plot_folder(folder)
     print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
                  "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"wrote {out}")
@@ -265,14 +269,12 @@ def _finish_sweep(folder: Path, chosen: scenarios.Scenario, raw: pd.DataFrame, v
     summary.to_csv(folder / "points.csv", index=False)
     if failures:
         pd.DataFrame(failures, columns=["point", "error"]).to_csv(folder / "errors.csv", index=False)
-    (folder / "figures").mkdir(exist_ok=True)
     if settings["design"] in ("sobol", "morris") and not failures:
         table = sensitivity.indices(settings["design"], raw, summary, settings["factors"], settings["seed"])
         table.to_csv(folder / "sensitivity.csv", index=False)
-        sensitivity_bars(table, f"{chosen.name}: {settings['design']}, {len(values)} points x "
-                         f"{settings['runs']} runs, seed {settings['seed']}", folder / "figures" / "sensitivity.png")
     status = "complete" if not failures else f"complete, {len(failures)} points failed"
     write_json(folder / "manifest.json", _sweep_manifest(chosen, settings, status, started))
+    render.plot_folder(folder)
 
 
 def _sweep_manifest(chosen: scenarios.Scenario, settings: dict, status: str, started: float) -> dict:
@@ -294,16 +296,6 @@ def _sweep_manifest(chosen: scenarios.Scenario, settings: dict, status: str, sta
     }
 
 
-def _unique(names: list[str]) -> list[str]:
-    """Folder labels: the scenario names, numbered where a name repeats."""
-    seen: dict[str, int] = {}
-    labels = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        labels.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
-    return labels
-
-
 def _default_out(name: str) -> Path:
     """results/<name>-<timestamp>, numbered if a run started in the same second took that name."""
     base = Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
@@ -319,13 +311,17 @@ def _ensemble(chosen: scenarios.Scenario, args: argparse.Namespace) -> Results:
         return run_ensemble(chosen, args.runs, args.seed, progress=bar.update)
 
 
-def _write_results(folder: Path, results: Results) -> pd.DataFrame:
-    """A scenario's run tables and their summary; returns the summary."""
+def _write_results(folder: Path, results: Results) -> None:
+    """A scenario's run tables and their summary."""
     for name in ("runs", "timeseries", "events"):
         write_table(folder, name, getattr(results, name))
-    summary = summarise(results.timeseries)
-    summary.to_csv(folder / "summary.csv", index=False)
-    return summary
+    summarise(results.timeseries).to_csv(folder / "summary.csv", index=False)
+
+
+def _plot(args: argparse.Namespace) -> int:
+    written = render.plot_folder(args.folder, args.kind, render.parse_formats(args.format), args.size)
+    print(f"wrote {len(written)} files in {args.folder / 'figures'}")
+    return 0
 
 
 def _manifest(chosen: list[scenarios.Scenario], results: list[Results], args: argparse.Namespace,
