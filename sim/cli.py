@@ -16,7 +16,7 @@ import mesa
 import pandas as pd
 from tqdm import tqdm
 
-from sim import __version__, datasets, design as designs, execution, folders, render
+from sim import __version__, datasets, design as designs, execution, folders, render, report
 from sim import scenario as scenarios, sensitivity, sweep
 from sim.compare import comparison_table
 from sim.ensemble import Results, run_ensemble
@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
                       "default: all that fit the folder)")
     plot.add_argument("--format", default="png", help="png, pdf, svg, comma-separated (default: png)")
     plot.add_argument("--size", choices=list(WIDTHS), default="single", help="journal column width (default: single)")
+    report = commands.add_parser("report", help="write a brief (Markdown, HTML, PDF) from a results folder")
+    report.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
     sweep = commands.add_parser("sweep", help="run a design of parameter sets, each several times")
     sweep.add_argument("scenario", nargs="?", help="a scenario name or .toml path (not with --resume)")
     sweep.add_argument("--vary", action="append", default=[], metavar="KEY=LOW:HIGH[:N]",
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return {"list": _list, "show": _show, "states": _states, "run": _run,
-                "compare": _compare, "sweep": _sweep, "plot": _plot}[args.command](args)
+                "compare": _compare, "sweep": _sweep, "plot": _plot, "report": _report}[args.command](args)
     except UserError as exc:
         print(f"iccsim: error: {exc}", file=sys.stderr)
         return 2
@@ -316,6 +318,12 @@ def _write_results(folder: Path, results: Results) -> None:
     for name in ("runs", "timeseries", "events"):
         write_table(folder, name, getattr(results, name))
     summarise(results.timeseries).to_csv(folder / "summary.csv", index=False)
+
+
+def _report(args: argparse.Namespace) -> int:
+    written = report.write(args.folder)
+    print(f"wrote {', '.join(str(p) for p in written)}")
+    return 0
 
 
 def _plot(args: argparse.Namespace) -> int:

@@ -10,10 +10,15 @@ from typing import Callable
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure as Canvas
 from matplotlib.patches import Patch
 from scipy.stats import binomtest
 
+from sim import boundaries, datasets
 from sim.datasets import PATRON_CODES
 from sim.folders import ResultFolder
 from sim.months import first_day, format_month, parse_month
@@ -220,6 +225,44 @@ def risk(folder: ResultFolder) -> list[Figure]:
                    "adding most to the state's announcement hazard at the start.", data, draw, aspect=0.9)]
 
 
+def world_map(folder: ResultFolder) -> list[Figure]:
+    tables = folder.scenarios[0]
+    runs = tables.runs["run"].nunique()
+    announced = tables.events[tables.events["event"] == "announced"].groupby("iso3")["run"].nunique() / runs
+    states = datasets.states()
+    shaped, located = boundaries.outlines(), boundaries.points()
+    data = pd.DataFrame({"iso3": states["iso3"], "name": states["name"],
+                         "probability": states["iso3"].map(announced).fillna(0.0).to_numpy(),
+                         "drawn_as": ["outline" if c in shaped else "point" if c in located else "not drawn"
+                                      for c in states["iso3"]]})
+    horizon = tables.timeseries["month"].iloc[-1]
+
+    def draw(fig: Canvas, data: pd.DataFrame) -> None:
+        world, africa = fig.subplots(1, 2, width_ratios=[2.2, 1])
+        norm = Normalize(0, max(data["probability"].max(), 0.01))
+        colours = dict(zip(data["iso3"], colormaps["cividis_r"](norm(data["probability"]))))
+        for ax, (x0, x1, y0, y1) in ((world, (-170, 190, -57, 84)), (africa, (-19, 53, -36, 38))):
+            polygons = [(ring, colours[iso3]) for iso3, rings in boundaries.outlines().items() for ring in rings]
+            ax.add_collection(PolyCollection([r for r, _ in polygons], facecolors=[c for _, c in polygons],
+                                             edgecolors="white", linewidths=0.15))
+            dots = list(boundaries.points().items())
+            ax.scatter([lon for _, (lon, _) in dots], [lat for _, (_, lat) in dots], s=4,
+                       c=[colours[iso3] for iso3, _ in dots], edgecolors=GREY, linewidths=0.2, zorder=3)
+            ax.set_xlim(x0, x1)
+            ax.set_ylim(y0, y1)
+            ax.set_aspect("equal")
+            ax.axis("off")
+        world.set_title("world")
+        africa.set_title("Africa")
+        fig.colorbar(ScalarMappable(norm, "cividis_r"), ax=[world, africa], shrink=0.6,
+                     label=f"P(announce withdrawal by {horizon})")
+    not_drawn = ", ".join(data.loc[data["drawn_as"] == "not drawn", "name"]) or "none"
+    return [Figure("map", f"Probability of announcing withdrawal: {tables.label}",
+                   f"Share of {runs} runs in which each state announces withdrawal by {horizon}. Outlines from the "
+                   "countryinfo package; states it has no outline for are dots at their coordinates; not drawn: "
+                   f"{not_drawn}.", data, draw, aspect=0.42)]
+
+
 def heatmap(folder: ResultFolder) -> list[Figure]:
     factors = [f["name"] for f in folder.manifest.get("factors", [])] or [
         c for c in folder.points.columns if c in Params.specs()]
@@ -279,6 +322,7 @@ KINDS: dict[str, tuple[tuple[str, ...], Callable[[ResultFolder], list[Figure]]]]
     "compare": (("compare",), compare),
     "cascade": (("run", "compare"), cascade),
     "risk": (("run", "compare"), risk),
+    "map": (("run", "compare"), world_map),
     "heatmap": (("sweep",), heatmap),
     "sensitivity": (("sweep",), sensitivity),
 }

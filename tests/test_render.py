@@ -28,8 +28,8 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return made
 
 
-@pytest.mark.parametrize("kind, expected", [("run", {"membership", "population", "cascade", "risk"}),
-                                            ("compare", {"compare", "cascade", "risk"}),
+@pytest.mark.parametrize("kind, expected", [("run", {"membership", "population", "cascade", "risk", "map"}),
+                                            ("compare", {"compare", "cascade", "risk", "map"}),
                                             ("sweep", {"heatmap", "sensitivity"})])
 def test_every_kind_renders_in_every_format(folders: dict[str, Path], kind: str, expected: set[str]) -> None:
     written = render.plot_folder(folders[kind], formats=render.FORMATS, size="double")
@@ -69,6 +69,15 @@ def test_plotted_numbers_equal_the_result_tables(folders: dict[str, Path]) -> No
     cascade = pd.read_csv(figures / "cascade.csv")
     expected = runs["further_exits"].value_counts(normalize=True).sort_index()
     assert np.allclose(cascade["share_of_runs"], expected.to_numpy()) and cascade["share_of_runs"].sum() == 1
+
+
+def test_map_covers_every_state(folders: dict[str, Path]) -> None:
+    render.plot_folder(folders["run"], ["map"])
+    data = pd.read_csv(folders["run"] / "figures" / "map.csv", keep_default_na=False)
+    assert len(data) == 195 and set(data["drawn_as"]) <= {"outline", "point", "not drawn"}
+    assert (data["drawn_as"] == "outline").sum() > 150
+    risk = pd.read_csv(folders["run"] / "figures" / "risk.csv")
+    assert np.allclose(data.set_index("iso3").loc[risk["iso3"], "probability"], risk["probability"])
 
 
 def test_compare_and_heatmap_numbers(folders: dict[str, Path]) -> None:
