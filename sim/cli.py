@@ -5,14 +5,12 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import platform
 import signal
 import sys
 import time
 from pathlib import Path
 from typing import NoReturn
 
-import mesa
 import pandas as pd
 from tqdm import tqdm
 
@@ -23,8 +21,9 @@ from sim.ensemble import Results, run_ensemble
 from sim.errors import UserError
 from sim.figures import KINDS
 from sim.months import format_month, parse_date, parse_month
-from sim.output import git_commit, git_dirty, staged_folder, write_json, write_table
+from sim.output import staged_folder, write_json, write_table
 from sim.params import Params
+from sim.provenance import environment
 from sim.render import WIDTHS
 from sim.streams import PROCESSES
 from sim.summary import summarise
@@ -281,15 +280,9 @@ def _finish_sweep(folder: Path, chosen: scenarios.Scenario, raw: pd.DataFrame, v
 
 def _sweep_manifest(chosen: scenarios.Scenario, settings: dict, status: str, started: float) -> dict:
     return {
-        "iccsim_version": __version__,
-        "git_commit": git_commit(),
-        "git_uncommitted_changes": git_dirty(),
-        "python": platform.python_version(),
-        "mesa": mesa.__version__,
-        "command": ["iccsim", *sys.argv[1:]],
+        **environment(),
         **settings,
         "resolved": chosen.describe(),
-        "data_end": str(datasets.DATA_END),
         "run_seeds": {"rule": "numpy SeedSequence(seed, spawn_key=(run, process)); the same for every point",
                       "processes": list(PROCESSES)},
         "updated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -335,17 +328,11 @@ def _plot(args: argparse.Namespace) -> int:
 def _manifest(chosen: list[scenarios.Scenario], results: list[Results], args: argparse.Namespace,
               started: float) -> dict[str, object]:
     return {
-        "iccsim_version": __version__,
-        "git_commit": git_commit(),
-        "git_uncommitted_changes": git_dirty(),
-        "python": platform.python_version(),
-        "mesa": mesa.__version__,
-        "command": ["iccsim", *sys.argv[1:]],
+        **environment(),
         "scenarios": [c.name for c in chosen],
         "scenario_files": {name: digest for c in chosen for name, digest in c.file_hashes.items()},
         "resolved": [c.describe() for c in chosen],
         "parties_at_start": [int(r.runs["parties_start"].iloc[0]) for r in results],
-        "data_end": str(datasets.DATA_END),
         "runs": args.runs,
         "root_seed": args.seed,
         "run_seeds": {"rule": "numpy SeedSequence(root_seed, spawn_key=(run, process))",

@@ -3,7 +3,6 @@
 import contextlib
 import json
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -44,23 +43,3 @@ def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
 
 def write_json(path: Path, content: dict[str, Any]) -> None:
     path.write_text(json.dumps(content, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-
-
-def _git(*args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", *args], cwd=Path(__file__).parent, capture_output=True, text=True,
-                                timeout=5, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout.strip() if result.returncode == 0 else None
-
-
-def git_commit() -> str | None:
-    """The commit of the source tree the package runs from, if it is a git checkout."""
-    return _git("rev-parse", "HEAD") or None
-
-
-def git_dirty() -> bool | None:
-    """Whether that source tree has uncommitted changes (None outside a checkout)."""
-    status = _git("status", "--porcelain", "--untracked-files=no")
-    return None if status is None else bool(status)

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from sim.errors import UserError
-from sim.output import git_commit, staged_folder
+from sim.output import staged_folder
+from sim.provenance import git_commit
 
 
 def test_staged_folder_appears_only_on_success(tmp_path: Path) -> None:

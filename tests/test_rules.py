@@ -49,7 +49,8 @@ def test_coup_trap_and_multiplier_raise_the_attempt_probability() -> None:
     rate, factor = np.array([0.05, 0.05]), np.ones(2)
     calm, trapped = rules.coup_probability(p, rate, factor, np.array([False, True]))
     assert trapped > calm * 2
-    assert rules.coup_probability(Params.build({"coup_multiplier": 0.0}), rate, factor, np.array([True, True])).max() == 0
+    no_coups = Params.build({"coup_multiplier": 0.0})
+    assert rules.coup_probability(no_coups, rate, factor, np.array([True, True])).max() == 0
 
 
 def test_revocation_under_junta_and_after_turnover() -> None:
