@@ -211,7 +211,7 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.resume:
         if args.scenario or args.vary or args.design_file or args.set or args.out:
             raise UserError("--resume DIR takes the sweep's settings from DIR; give only --workers or --scheduler")
-        folder, settings = args.resume, sweep.read_manifest(args.resume)
+        folder, settings = args.resume, sweep.read_settings(args.resume)
         chosen = _sweep_scenario(settings)
         raw = pd.read_csv(folder / "design.csv").drop(columns="point")
     else:
@@ -252,8 +252,6 @@ def _sweep_scenario(settings: dict) -> scenarios.Scenario:
 def _start_sweep(folder: Path, chosen: scenarios.Scenario, raw: pd.DataFrame, settings: dict,
                  args: argparse.Namespace) -> None:
     """Create the sweep folder with its settings and design, before any point runs."""
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UserError(f"--out {folder}: already exists and is not an empty folder")
     with staged_folder(folder) as staging:
         settings |= {"scenario_files": chosen.file_hashes}
         raw.rename_axis("point").reset_index().to_csv(staging / "design.csv", index=False)

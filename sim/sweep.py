@@ -22,6 +22,7 @@ from sim.errors import UserError
 from sim.scenario import Scenario
 
 CHUNKS = "chunks"
+SETTINGS = ("scenario", "set", "design", "samples", "factors", "runs", "seed", "scenario_files")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,12 +113,17 @@ def point_summary(runs: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
     return summary.reset_index()
 
 
-def read_manifest(folder: Path) -> dict[str, Any]:
+def read_settings(folder: Path) -> dict[str, Any]:
+    """The settings a sweep was started with, from its manifest, to resume it."""
     path = folder / "manifest.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UserError(f"--resume {folder}: no manifest.json there; not a sweep folder") from None
     except json.JSONDecodeError:
         raise UserError(f"--resume {folder}: manifest.json is not valid JSON") from None
+    missing = [key for key in SETTINGS if key not in manifest]
+    if missing or not (folder / "design.csv").is_file():
+        raise UserError(f"--resume {folder}: not a sweep folder (no {', '.join(missing) or 'design.csv'})")
+    return {key: manifest[key] for key in SETTINGS}
 

@@ -118,6 +118,7 @@ def test_sobol_and_morris_give_indices_with_intervals(tmp_path: Path, capsys: py
     (["sweep", "baseline", "--design", "factorial", "--vary", "b_peer=1:2"], "invalid choice: 'factorial'"),
     (["sweep", "baseline", "--design-file", "nowhere.csv"], "no such file"),
     (["sweep", "--resume", "nowhere"], "no manifest.json there"),
+    (["sweep", "--resume", "."], "no manifest.json there"),
 ])
 def test_bad_sweep_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture,
                                                monkeypatch: pytest.MonkeyPatch, argv: list[str], message: str) -> None:
@@ -126,6 +127,13 @@ def test_bad_sweep_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.Ca
     stderr = capsys.readouterr().err
     assert code == 2 and message in stderr and stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_resume_refuses_a_folder_that_is_not_a_sweep(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["run", "baseline", "--runs", "2", "--out", str(tmp_path / "run")]) == 0
+    capsys.readouterr()
+    assert main(["sweep", "--resume", str(tmp_path / "run")]) == 2
+    assert "not a sweep folder" in capsys.readouterr().err
 
 
 def test_malformed_design_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
