@@ -24,7 +24,8 @@ STYLE = Path(str(importlib.resources.files("sim"))) / "style" / "iccsim.mplstyle
 def caption_text(figure: Figure, provenance: dict[str, Any]) -> str:
     """The caption file: what is shown, then where it comes from."""
     return (f"{figure.title}\n\n{figure.caption}\n\n"
-            f"Scenario(s): {', '.join(provenance['scenarios'])}. Runs: {provenance['runs']} per scenario, root seed "
+            f"Scenario(s): {', '.join(provenance['scenarios'])}. Runs: {provenance['runs']} per {provenance['runs_per']}, "
+            f"root seed "
             f"{provenance['seed']}. Window: {provenance['start']} to {provenance['horizon']}. "
             f"iccsim {provenance['iccsim_version']} (commit {provenance['git_commit'] or 'unknown'}), "
             f"data to {provenance['data_end']}. Numbers plotted: {figure.name}.csv.\n")

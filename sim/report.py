@@ -53,7 +53,8 @@ def brief_markdown(folder: ResultFolder, figures: list[tuple[str, str]]) -> str:
     """The brief as Markdown; `figures` are (image path relative to the brief, caption)."""
     provenance = folder.provenance()
     parts = [f"# iccsim brief: {', '.join(dict.fromkeys(provenance['scenarios']))}",
-             f"{provenance['runs']} runs per scenario, root seed {provenance['seed']}, {provenance['start']} to "
+             f"{provenance['runs']} runs per {provenance['runs_per']}, root seed {provenance['seed']}, "
+             f"{provenance['start']} to "
              f"{provenance['horizon']}; iccsim {provenance['iccsim_version']}, data to {provenance['data_end']}.",
              "## Key numbers", key_numbers(folder).to_markdown(index=False),
              "Parties: median and 5-95 % range over runs at the end of the year; further exits: withdrawals "
