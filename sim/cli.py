@@ -21,7 +21,7 @@ from sim.ensemble import Results, run_ensemble
 from sim.errors import UserError
 from sim.figures import KINDS
 from sim.months import format_month, parse_date, parse_month
-from sim.output import staged_folder, write_json, write_table
+from sim.output import reserve, staged_folder, write_json, write_table
 from sim.params import Params
 from sim.provenance import environment
 from sim.render import WIDTHS
@@ -71,13 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("scenario", nargs="?", help="a scenario name or .toml path (not with --resume)")
     sweep.add_argument("--vary", action="append", default=[], metavar="KEY=LOW:HIGH[:N]",
                        help="a parameter to vary over [LOW, HIGH]; N grid levels (default 3); repeatable")
-    sweep.add_argument("--design", choices=designs.DESIGNS, default="grid", help="default: grid")
-    sweep.add_argument("--samples", type=_positive, default=16,
+    sweep.add_argument("--design", choices=designs.DESIGNS, help="default: grid")
+    sweep.add_argument("--samples", type=_positive,
                        help="LHS points, Sobol base samples (points = N x (k + 2)) or Morris trajectories "
                             "(points = N x (k + 1)); default: 16")
     sweep.add_argument("--design-file", type=Path, help="CSV of explicit parameter sets instead of --vary")
-    sweep.add_argument("--runs", type=_positive, default=20, help="runs per design point (default: 20)")
-    sweep.add_argument("--seed", type=_seed, default=0, help="root seed (default: 0)")
+    sweep.add_argument("--runs", type=_positive, help="runs per design point (default: 20)")
+    sweep.add_argument("--seed", type=_seed, help="root seed (default: 0)")
     sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                        help="a parameter fixed for the whole sweep")
     sweep.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
@@ -174,8 +174,8 @@ def _run(args: argparse.Namespace) -> int:
     if ignored := chosen.events_outside_window():
         print(f"iccsim: note: {ignored} scenario event(s) fall outside {format_month(chosen.start + 1)} to "
               f"{format_month(chosen.end)} and are ignored", file=sys.stderr)
-    out = args.out or _default_out(chosen.name)
-    with staged_folder(out) as folder:
+    out = args.out or reserve(_default_out(chosen.name))
+    with staged_folder(out, reserved=args.out is None) as folder:
         started = time.time()
         results = _ensemble(chosen, args)
         _write_results(folder, results)
@@ -189,8 +189,8 @@ def _run(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     chosen = [scenarios.load(name) for name in args.scenarios]
     labels = folders.labels([c.name for c in chosen])
-    out = args.out or _default_out("compare")
-    with staged_folder(out) as folder:
+    out = args.out or reserve(_default_out("compare"))
+    with staged_folder(out, reserved=args.out is None) as folder:
         started = time.time()
         results = []
         for label, scenario in zip(labels, chosen):
@@ -208,9 +208,13 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    started = time.time()
     if args.resume:
-        if args.scenario or args.vary or args.design_file or args.set or args.out:
-            raise UserError("--resume DIR takes the sweep's settings from DIR; give only --workers or --scheduler")
+        given = [name for name in ("scenario", "vary", "design_file", "set", "out", "design", "samples", "runs", "seed")
+                 if getattr(args, name)]
+        if given:
+            raise UserError(f"--resume DIR takes the sweep's settings from DIR; drop {', '.join(given)} "
+                            "(only --workers or --scheduler may be given)")
         folder, settings = args.resume, sweep.read_settings(args.resume)
         chosen = _sweep_scenario(settings)
         raw = pd.read_csv(folder / "design.csv").drop(columns="point")
@@ -218,6 +222,8 @@ def _sweep(args: argparse.Namespace) -> int:
         if not args.scenario:
             raise UserError("sweep: name a scenario (or give --resume DIR)")
         chosen = scenarios.load(args.scenario).with_params(_overrides(args.set))
+        args.design, args.samples = args.design or "grid", args.samples or 16
+        args.runs, args.seed = args.runs or 20, args.seed or 0
         if args.design_file:
             if args.vary:
                 raise UserError("--design-file and --vary exclude each other")
@@ -225,16 +231,23 @@ def _sweep(args: argparse.Namespace) -> int:
         else:
             factors = [designs.parse_vary(text) for text in args.vary]
             raw = designs.build(args.design, factors, args.samples, args.seed)
-        settings = {"scenario": args.scenario, "set": _overrides(args.set),
+        named = Path(args.scenario)  # a scenario file is recorded by absolute path, to resume from anywhere
+        settings = {"scenario": str(named.resolve()) if named.suffix == ".toml" else args.scenario,
+                    "set": _overrides(args.set),
                     "design": "file" if args.design_file else args.design, "samples": args.samples,
                     "factors": [dataclasses.asdict(f) for f in factors], "runs": args.runs, "seed": args.seed}
-        folder = args.out or _default_out(f"sweep-{chosen.name}")
-        _start_sweep(folder, chosen, raw, settings, args)
+        folder = args.out or reserve(_default_out(f"sweep-{chosen.name}"))
+        _start_sweep(folder, chosen, raw, settings, reserved=args.out is None)
     values = designs.values(raw)
-    with execution.executor(args.workers, args.scheduler) as pool, \
-            tqdm(total=len(values), desc=chosen.name, unit="point", disable=None, file=sys.stderr) as bar:
-        failures = sweep.execute(folder, chosen, values, settings["runs"], settings["seed"], pool, bar.update)
-    _finish_sweep(folder, chosen, raw, values, settings, failures)
+    try:
+        with execution.executor(args.workers, args.scheduler) as pool, \
+                tqdm(total=len(values), desc=chosen.name, unit="point", disable=None, file=sys.stderr) as bar:
+            failures = sweep.execute(folder, chosen, values, settings["runs"], settings["seed"], pool, bar.update)
+    except KeyboardInterrupt:
+        print(f"iccsim: interrupted; finished points are kept in {folder}: continue with "
+              f"iccsim sweep --resume {folder}", file=sys.stderr)
+        return 130
+    _finish_sweep(folder, chosen, raw, values, settings, failures, started)
     print(f"wrote {folder} ({len(values)} points x {settings['runs']} runs"
           + (f"; {len(failures)} points failed, see errors.csv)" if failures else ")"))
     return 0
@@ -243,24 +256,24 @@ def _sweep(args: argparse.Namespace) -> int:
 def _sweep_scenario(settings: dict) -> scenarios.Scenario:
     """The scenario of a sweep being resumed, refusing files that changed since it started."""
     chosen = scenarios.load(settings["scenario"]).with_params(settings["set"])
-    if chosen.file_hashes != settings["scenario_files"]:
-        raise UserError(f"--resume: the scenario files changed since the sweep started "
-                        f"({', '.join(settings['scenario_files'])})")
+    changed = [name for name, digest in settings["scenario_files"].items() if chosen.file_hashes.get(name) != digest]
+    if changed or set(chosen.file_hashes) != set(settings["scenario_files"]):
+        raise UserError(f"--resume: scenario files changed since the sweep started "
+                        f"({', '.join(changed or chosen.file_hashes)})")
     return chosen
 
 
 def _start_sweep(folder: Path, chosen: scenarios.Scenario, raw: pd.DataFrame, settings: dict,
-                 args: argparse.Namespace) -> None:
+                 reserved: bool) -> None:
     """Create the sweep folder with its settings and design, before any point runs."""
-    with staged_folder(folder) as staging:
+    with staged_folder(folder, reserved) as staging:
         settings |= {"scenario_files": chosen.file_hashes}
         raw.rename_axis("point").reset_index().to_csv(staging / "design.csv", index=False)
         write_json(staging / "manifest.json", _sweep_manifest(chosen, settings, "running", time.time()))
 
 
 def _finish_sweep(folder: Path, chosen: scenarios.Scenario, raw: pd.DataFrame, values: pd.DataFrame,
-                  settings: dict, failures: list[tuple[int, str]]) -> None:
-    started = time.time()
+                  settings: dict, failures: list[tuple[int, str]], started: float) -> None:
     runs, series = sweep.assemble(folder, len(values))
     write_table(folder, "runs", runs)
     write_table(folder, "timeseries", series)
@@ -290,13 +303,8 @@ def _sweep_manifest(chosen: scenarios.Scenario, settings: dict, status: str, sta
 
 
 def _default_out(name: str) -> Path:
-    """results/<name>-<timestamp>, numbered if a run started in the same second took that name."""
-    base = Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
-    out, number = base, 1
-    while out.exists():
-        number += 1
-        out = base.with_name(f"{base.name}-{number}")
-    return out
+    """results/<name>-<timestamp> (see output.reserve for names already taken)."""
+    return Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
 def _ensemble(chosen: scenarios.Scenario, args: argparse.Namespace) -> Results:

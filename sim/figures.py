@@ -8,7 +8,6 @@ import dataclasses
 from typing import Callable
 
 import matplotlib.dates as mdates
-import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
@@ -23,6 +22,7 @@ from sim.datasets import PATRON_CODES
 from sim.folders import ResultFolder
 from sim.months import first_day, format_month, parse_month
 from sim.params import Params
+from sim.sensitivity import OUTCOMES
 from sim.world import build_world, observed_parties
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")  # Okabe-Ito
@@ -42,6 +42,7 @@ class Figure:
     data: pd.DataFrame
     draw: Callable[[Canvas, pd.DataFrame], None]
     aspect: float = 0.72  # height / width
+    scenarios: tuple[str, ...] | None = None  # those shown, when not all of the folder's
 
 
 def _dates(months: pd.Series) -> list:
@@ -53,27 +54,26 @@ def _year_axis(ax) -> None:  # noqa: ANN001 - a matplotlib Axes
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
-def _fan(measure: str, ylabel: str, scale: float, with_record: bool) -> Callable[[Canvas, pd.DataFrame], None]:
+def _fan(ylabel: str) -> Callable[[Canvas, pd.DataFrame], None]:
+    """Median with 50 % and 90 % bands; the record and effective-date marks where the data has them."""
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
         ax = fig.subplots()
         dates = _dates(data["month"])
-        ax.fill_between(dates, data["q05"] * scale, data["q95"] * scale, color=PALETTE[0], alpha=0.18, lw=0,
-                        label="90 % of runs")
-        ax.fill_between(dates, data["q25"] * scale, data["q75"] * scale, color=PALETTE[0], alpha=0.35, lw=0,
-                        label="50 % of runs")
-        ax.plot(dates, data["median"] * scale, color=PALETTE[0], label="median")
-        if with_record and data["observed"].notna().sum() > 1:
+        ax.fill_between(dates, data["q05"], data["q95"], color=PALETTE[0], alpha=0.18, lw=0, label="90 % of runs")
+        ax.fill_between(dates, data["q25"], data["q75"], color=PALETTE[0], alpha=0.35, lw=0, label="50 % of runs")
+        ax.plot(dates, data["median"], color=PALETTE[0], label="median")
+        if "observed" in data and data["observed"].notna().sum() > 1:
             ax.plot(dates, data["observed"], color=GREY, lw=1.0, label="record")
-        marked = data[data["effective"].fillna("") != ""]
+        marked = data[data["effective"].fillna("") != ""] if "effective" in data else data.iloc[:0]
         for month in marked["month"]:
             ax.axvline(first_day(parse_month(month)), color=GREY, lw=0.5, linestyle=":")
         if len(marked):
             note = "; ".join(f"{row.effective} ({row.month})" for row in marked.itertuples())
             ax.annotate(f"pending withdrawals take effect: {note}", (0.01, 0.99), xycoords="axes fraction",
-                        fontsize=5, va="top")
+                        fontsize=5, va="top", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         ax.set_ylabel(ylabel)
         _year_axis(ax)
-        ax.legend(loc="lower left")
+        ax.legend(loc="best")
     return draw
 
 
@@ -98,18 +98,17 @@ def membership(folder: ResultFolder) -> list[Figure]:
     return [Figure("membership", f"States Parties to the Rome Statute: {tables.label}",
                    "States Parties on the first of each month: median over runs, 50 % and 90 % bands; the record "
                    "of up to ten years before the start; dotted lines mark the pending withdrawals' effective "
-                   "months.", data, _fan("parties", "States Parties", 1.0, True))]
+                   "months.", data, _fan("States Parties"))]
 
 
 def population(folder: ResultFolder) -> list[Figure]:
     tables = folder.scenarios[0]
-    rows = tables.summary[tables.summary["measure"] == "population_share"]
-    data = rows[["month", "q05", "q25", "median", "q75", "q95"]].reset_index(drop=True)
-    data["observed"], data["effective"] = np.nan, ""
+    rows = tables.summary[tables.summary["measure"] == "population_share"].reset_index(drop=True)
+    data = pd.concat([rows[["month"]], rows[["q05", "q25", "median", "q75", "q95"]] * 100], axis=1)
     return [Figure("population", f"Share of the world's population in States Parties: {tables.label}",
                    "Share of the world's population (2022 figures for later starts) living in States Parties, "
-                   "in per cent: median over runs, 50 % and 90 % bands.", data,
-                   _fan("population_share", "% of world population", 100.0, False))]
+                   "in per cent: median over runs, 50 % and 90 % bands. Jumps in the upper band are runs in "
+                   "which a populous state accedes.", data, _fan("% of world population"))]
 
 
 def compare(folder: ResultFolder) -> list[Figure]:
@@ -128,24 +127,28 @@ def compare(folder: ResultFolder) -> list[Figure]:
 
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
         left, right = fig.subplots(1, 2, sharex=True)
-        for i, (name, rows) in enumerate(data.groupby("scenario", sort=False)):
+        groups = list(data.groupby("scenario", sort=False))
+        bands = len(groups) <= 4  # more bands than that only blur into each other
+        for i, (name, rows) in enumerate(groups):
             colour, dates = PALETTE[i % len(PALETTE)], _dates(rows["month"])
             style = "-" if i < len(PALETTE) else "--"
-            left.fill_between(dates, rows["q05"], rows["q95"], color=colour, alpha=0.08, lw=0)
-            left.plot(dates, rows["median"], color=colour, linestyle=style, label=name)
+            if bands:
+                left.fill_between(dates, rows["q05"], rows["q95"], color=colour, alpha=0.1, lw=0)
+            left.plot(dates, rows["median"], color=colour, linestyle=style, label=name, lw=1.0 + 0.4 * (i == 0))
             if i:
-                right.fill_between(dates, rows["diff_q05"], rows["diff_q95"], color=colour, alpha=0.08, lw=0)
+                if bands:
+                    right.fill_between(dates, rows["diff_q05"], rows["diff_q95"], color=colour, alpha=0.1, lw=0)
                 right.plot(dates, rows["diff_median"], color=colour, linestyle=style)
-        left.set_ylabel("States Parties (median, 90 % band)")
+        left.set_ylabel("States Parties (median" + (", 90 % band)" if bands else ")"))
         right.set_ylabel(f"difference from {data['scenario'].iloc[0]}, paired runs")
         right.axhline(0, color=GREY, lw=0.5)
         for ax in (left, right):
             _year_axis(ax)
         left.legend(loc="lower left", ncols=2)
     return [Figure("compare", "Scenarios compared",
-                   "Left: median States Parties and 90 % bands over runs per scenario. Right: per-run "
-                   f"difference from {folder.scenarios[0].label} (runs paired by their random streams): median "
-                   "and 90 % band.", data, draw, aspect=0.42)]
+                   "Left: median States Parties over runs per scenario (with 90 % bands for up to four scenarios). "
+                   f"Right: per-run difference from {folder.scenarios[0].label} (runs paired by their random "
+                   "streams): median (and 90 % band). All bands are in compare.csv.", data, draw, aspect=0.42)]
 
 
 def cascade(folder: ResultFolder) -> list[Figure]:
@@ -215,14 +218,15 @@ def risk(folder: ResultFolder) -> list[Figure]:
                 error_kw={"lw": 0.6, "capsize": 1.5})
         ax.set_yticks(range(len(rows)), [f"{n} ({d})" if d else n for n, d in zip(rows["name"], rows["drivers"])],
                       fontsize=5.5)
-        ax.set_xlabel(f"probability of announcing withdrawal by {horizon}")
+        ax.set_xlabel(f"P(announce withdrawal by {horizon})")
         ax.set_xlim(left=0)
         handles = [Patch(color=PATRON_COLOURS[p], label=p) for p in dict.fromkeys(data["patron"])]
         ax.legend(handles=handles, title="patron at start", title_fontsize=6, loc="lower right")
     return [Figure("risk", f"States most likely to announce withdrawal: {tables.label}",
                    f"Share of runs in which each state announces withdrawal by {horizon}, with its 90 % Wilson "
-                   f"interval over {runs} runs; colour: patron at the start; in brackets: the two covariates "
-                   "adding most to the state's announcement hazard at the start.", data, draw, aspect=0.9)]
+                   f"interval over {runs} runs; colour: patron at the start; in brackets: up to two covariates "
+                   "adding most to the state's announcement hazard at the start.", data, draw, aspect=0.9,
+                   scenarios=(tables.label,))]
 
 
 def world_map(folder: ResultFolder) -> list[Figure]:
@@ -255,12 +259,12 @@ def world_map(folder: ResultFolder) -> list[Figure]:
         world.set_title("world")
         africa.set_title("Africa")
         fig.colorbar(ScalarMappable(norm, "cividis_r"), ax=[world, africa], shrink=0.6,
-                     label=f"P(announce withdrawal by {horizon})")
+                     label=f"P(announce by {horizon})")
     not_drawn = ", ".join(data.loc[data["drawn_as"] == "not drawn", "name"]) or "none"
     return [Figure("map", f"Probability of announcing withdrawal: {tables.label}",
                    f"Share of {runs} runs in which each state announces withdrawal by {horizon}. Outlines from the "
                    "countryinfo package; states it has no outline for are dots at their coordinates; not drawn: "
-                   f"{not_drawn}.", data, draw, aspect=0.42)]
+                   f"{not_drawn}.", data, draw, aspect=0.42, scenarios=(tables.label,))]
 
 
 def heatmap(folder: ResultFolder) -> list[Figure]:
@@ -308,9 +312,10 @@ def sensitivity(folder: ResultFolder) -> list[Figure]:
                        width=width, color=PALETTE[k], label=kind, yerr=errors if errors.any() else None,
                        capsize=2, error_kw={"lw": 0.7})
             ax.set_xticks(range(len(parameters)), parameters, rotation=30, ha="right", fontsize=6)
-            ax.set_title(outcome)
+            ax.set_title(OUTCOMES.get(outcome, outcome))
+            ax.set_ylabel("index")
             ax.axhline(0, color=GREY, lw=0.5)
-            ax.legend()
+            ax.legend(loc="best")
     return [Figure("sensitivity", "Global sensitivity of the sweep's outcomes",
                    "Sensitivity indices per swept parameter with their 95 % bootstrap intervals: Sobol first-order "
                    "(S1) and total (ST) indices, or Morris mu* and sigma.", data, draw, aspect=0.42)]

@@ -66,14 +66,29 @@ def labels(names: list[str]) -> list[str]:
     return result
 
 
+REQUIRED = {  # the columns figures and briefs read from each table
+    "runs.csv": ("run", "further_exits"),
+    "timeseries.csv": ("run", "month", "parties", "further_exits", "population_share"),
+    "events.csv": ("run", "month", "iso3", "event"),
+    "summary.csv": ("month", "measure", "q05", "q25", "median", "q75", "q95"),
+    "comparison.csv": ("scenario",),
+    "points.csv": ("point", "parties_end_mean", "further_exits_mean"),
+    "sensitivity.csv": ("outcome", "parameter", "index", "value", "conf"),
+}
+
+
 def _table(path: Path, name: str, folder: Path) -> pd.DataFrame:
+    where = path.relative_to(folder.parent) / name
     try:
-        return pd.read_csv(path / name, keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(path / name, keep_default_na=False, na_values=[""])
     except FileNotFoundError:
-        raise UserError(f"{folder}: missing {path.relative_to(folder.parent) / name}; "
-                        "not a complete iccsim results folder") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError):
-        raise UserError(f"{folder}: {name} is not a readable table") from None
+        raise UserError(f"missing {where}; not a complete iccsim results folder") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+        raise UserError(f"{where} is not a readable table") from None
+    missing = [column for column in REQUIRED[name] if column not in frame.columns]
+    if missing:
+        raise UserError(f"{where} lacks the columns {', '.join(missing)}; not an iccsim table")
+    return frame
 
 
 def _scenario(path: Path, label: str, folder: Path) -> ScenarioTables:

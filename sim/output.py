@@ -12,9 +12,25 @@ import pandas as pd
 from sim.errors import UserError
 
 
+def reserve(base: Path) -> Path:
+    """Create and return the first free folder among base, base-2, base-3, ... (atomic, so runs started
+    at the same moment never share a folder)."""
+    number = 1
+    while True:
+        out = base if number == 1 else base.with_name(f"{base.name}-{number}")
+        try:
+            out.mkdir(parents=True)
+            return out
+        except FileExistsError:
+            number += 1
+        except OSError as exc:
+            raise UserError(f"cannot create {out} ({exc.strerror})") from None
+
+
 @contextlib.contextmanager
-def staged_folder(out: Path) -> Iterator[Path]:
-    """A fresh folder beside `out` that becomes `out` on success and vanishes on any failure."""
+def staged_folder(out: Path, reserved: bool = False) -> Iterator[Path]:
+    """A fresh folder beside `out` that becomes `out` on success and vanishes on any failure; a
+    `reserved` (empty, see `reserve`) `out` is removed on failure too."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UserError(f"--out {out}: already exists and is not an empty folder")
     blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
@@ -27,11 +43,11 @@ def staged_folder(out: Path) -> Iterator[Path]:
         raise UserError(f"--out {out}: cannot write there ({exc.strerror})") from None
     try:
         yield staging
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
+        staging.replace(out)  # replaces an empty folder atomically
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if reserved:
+            shutil.rmtree(out, ignore_errors=True)
         raise
 
 

@@ -24,7 +24,7 @@ STYLE = Path(str(importlib.resources.files("sim"))) / "style" / "iccsim.mplstyle
 def caption_text(figure: Figure, provenance: dict[str, Any]) -> str:
     """The caption file: what is shown, then where it comes from."""
     return (f"{figure.title}\n\n{figure.caption}\n\n"
-            f"Scenario(s): {', '.join(provenance['scenarios'])}. Runs: {provenance['runs']} per {provenance['runs_per']}, "
+            f"Scenario(s): {', '.join(figure.scenarios or provenance['scenarios'])}. Runs: {provenance['runs']} per {provenance['runs_per']}, "
             f"root seed "
             f"{provenance['seed']}. Window: {provenance['start']} to {provenance['horizon']}. "
             f"iccsim {provenance['iccsim_version']} (commit {provenance['git_commit'] or 'unknown'}), "
@@ -73,10 +73,12 @@ def plot_folder(path: Path, kinds: list[str] | None = None, formats: tuple[str, 
                 size: str = "single") -> list[Path]:
     """Render the figures of a saved results folder into its `figures/` folder."""
     folder = load(path)
-    return plot(folder, kinds, formats, size)
+    return plot(folder, kinds, formats, size, folder.path / "figures")
 
 
-def plot(folder: ResultFolder, kinds: list[str] | None, formats: tuple[str, ...], size: str) -> list[Path]:
+def plot(folder: ResultFolder, kinds: list[str] | None, formats: tuple[str, ...], size: str,
+         out: Path) -> list[Path]:
+    """Render the chosen kinds (default: all that fit the folder) into `out`."""
     available = kinds_for(folder)
     chosen = kinds or available
     wrong = [k for k in chosen if k not in available]
@@ -89,5 +91,5 @@ def plot(folder: ResultFolder, kinds: list[str] | None, formats: tuple[str, ...]
     written = []
     for kind in chosen:
         for figure in KINDS[kind][1](folder):
-            written += render(figure, folder.path / "figures", formats, size, provenance)
+            written += render(figure, out, formats, size, provenance)
     return written

@@ -37,11 +37,14 @@ def key_numbers(folder: ResultFolder) -> pd.DataFrame:
     else:
         tables = folder.scenarios[0]
         table = comparison_table([tables.label], [Results(tables.runs, tables.timeseries, tables.events)])
-    keep = ["scenario", "runs", "parties_2030_median", "parties_2030_q05", "parties_2030_q95", "parties_2035_median",
-            "parties_2035_q05", "parties_2035_q95", "p_further_exits_ge1_by_2035", "p_further_exits_ge5_by_2035",
-            "p_further_exits_ge10_by_2035", "population_share_2035_median", "diff_parties_2035_mean",
-            "diff_parties_2035_mean_lo", "diff_parties_2035_mean_hi"]
-    return table[[c for c in keep if c in table.columns]].round(3)
+    keep = {"scenario": "scenario", "parties_2030_median": "parties end-2030", "parties_2035_median": "parties end-2035",
+            "parties_2035_q05": "2035 q05", "parties_2035_q95": "2035 q95", "p_further_exits_ge1_by_2035": "P(>=1 exit)",
+            "p_further_exits_ge5_by_2035": "P(>=5 exits)", "population_share_2035_median": "population share 2035",
+            "diff_parties_2035_mean": "paired diff 2035", "diff_parties_2035_mean_lo": "diff lo",
+            "diff_parties_2035_mean_hi": "diff hi"}
+    if folder.kind == "run":  # a single scenario has no paired differences
+        keep = {k: v for k, v in keep.items() if not k.startswith("diff")}
+    return table[[c for c in keep if c in table.columns]].rename(columns=keep).round(2)
 
 
 def _descriptions(folder: ResultFolder) -> list[tuple[str, str]]:
@@ -102,13 +105,13 @@ def _table_page(pdf: PdfPages, table: pd.DataFrame) -> None:
 
 
 def write(path: Path) -> list[Path]:
-    """Render the folder's figures and write brief.md, brief.html and brief.pdf into its `report/`."""
+    """Write brief.md, brief.html and brief.pdf, with the figures they show, into the folder's `report/`."""
     folder = load(path)
     out = folder.path / "report"
     out.mkdir(exist_ok=True)
-    render.plot(folder, None, ("png", "pdf"), "double")
+    render.plot(folder, None, ("png",), "double", out / "figures")
     figures = [figure for kind in kinds_for(folder) for figure in KINDS[kind][1](folder)]
-    listed = [(f"../figures/{f.name}.png", f.caption) for f in figures]
+    listed = [(f"figures/{f.name}.png", f.caption) for f in figures]
     text = brief_markdown(folder, listed)
     (out / "brief.md").write_text(text, encoding="utf-8")
     html = markdown.markdown(text, extensions=["tables", "fenced_code"])

@@ -129,5 +129,9 @@ def test_missing_tables_and_wrong_kinds_exit_2(folders: dict[str, Path], tmp_pat
     assert main(["plot", str(folders["run"]), "--format", "png,gif"]) == 2
     assert "choose from png, pdf, svg" in capsys.readouterr().err
     assert main(["plot", str(tmp_path / "nowhere")]) == 2
+    capsys.readouterr()
+    (broken / "summary.csv").write_text("what,ever\n1,2\n")
+    assert main(["plot", str(broken)]) == 2
+    assert "broken/summary.csv lacks the columns month, measure" in capsys.readouterr().err
     with pytest.raises(UserError, match="no manifest.json"):
         load(tmp_path)

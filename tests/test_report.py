@@ -21,10 +21,10 @@ def test_brief_in_markdown_html_and_pdf(folder: Path, capsys: pytest.CaptureFixt
     capsys.readouterr()
     text = (folder / "report" / "brief.md").read_text()
     assert text.startswith("# iccsim brief: baseline, democratic-return")
-    assert "| democratic-return |" in text and "diff_parties_2035_mean" in text
+    assert "| democratic-return |" in text and "paired diff 2035" in text
     assert "## Assumptions and limits" in text and "not calibrated" in text
     assert "The juntas of Mali, Burkina Faso and Niger hand power" in text
-    assert "![" in text and (folder / "figures" / "compare.png").exists()
+    assert "](figures/compare.png)" in text and (folder / "report" / "figures" / "compare.png").exists()
     html = (folder / "report" / "brief.html").read_text()
     assert "<table>" in html and "<img" in html
     pdf = (folder / "report" / "brief.pdf").read_bytes()
