@@ -14,7 +14,7 @@ from typing import NoReturn
 import pandas as pd
 from tqdm import tqdm
 
-from sim import __version__, datasets, design as designs, execution, folders, render, report
+from sim import __version__, backtest as backtests, datasets, design as designs, execution, folders, render, report
 from sim import scenario as scenarios, sensitivity, sweep
 from sim.compare import comparison_table
 from sim.ensemble import Results, run_ensemble
@@ -65,6 +65,16 @@ def _parser() -> argparse.ArgumentParser:
                       "default: all that fit the folder)")
     plot.add_argument("--format", default="png", help="png, pdf, svg, comma-separated (default: png)")
     plot.add_argument("--size", choices=list(WIDTHS), default="single", help="journal column width (default: single)")
+    backtest = commands.add_parser("backtest", help="score forecasts made at a past cutoff against the record")
+    backtest.add_argument("--cutoff", required=True, help="YYYY-MM-DD: the model starts in this month, with the "
+                          "data as known on its first day")
+    backtest.add_argument("--horizon-months", type=_positive, default=60, help="default: 60")
+    backtest.add_argument("--runs", type=_positive, default=500, help="default: 500")
+    backtest.add_argument("--seed", type=_seed, default=0, help="default: 0")
+    backtest.add_argument("--shocks", choices=backtests.SHOCKS, default="known",
+                          help="replay the record's exogenous shocks after the cutoff (known) or none (default: known)")
+    backtest.add_argument("--scenario", default="baseline", help="parameters from this scenario (default: baseline)")
+    backtest.add_argument("--out", type=Path, help="output folder (default: results/backtest-<cutoff>-<timestamp>)")
     report = commands.add_parser("report", help="write a brief (Markdown, HTML, PDF) from a results folder")
     report.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
     sweep = commands.add_parser("sweep", help="run a design of parameter sets, each several times")
@@ -108,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return {"list": _list, "show": _show, "states": _states, "run": _run,
-                "compare": _compare, "sweep": _sweep, "plot": _plot, "report": _report}[args.command](args)
+                "compare": _compare, "sweep": _sweep, "plot": _plot, "report": _report,
+                "backtest": _backtest}[args.command](args)
     except UserError as exc:
         print(f"iccsim: error: {exc}", file=sys.stderr)
         return 2
@@ -317,6 +328,27 @@ def _write_results(folder: Path, results: Results) -> None:
     for name in ("runs", "timeseries", "events"):
         write_table(folder, name, getattr(results, name))
     summarise(results.timeseries).to_csv(folder / "summary.csv", index=False)
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    cutoff = parse_date(args.cutoff, "--cutoff")
+    template = scenarios.load(args.scenario)
+    backtests.scenario_at(template, cutoff, args.horizon_months, args.shocks)  # checks the window first
+    out = args.out or reserve(_default_out(f"backtest-{cutoff}"))
+    with staged_folder(out, reserved=args.out is None) as folder:
+        started = time.time()
+        result = backtests.run(template, cutoff, args.horizon_months, args.runs, args.seed, args.shocks)
+        result.states.to_csv(folder / "forecasts.csv", index=False)
+        result.scores.to_csv(folder / "scores.csv", index=False)
+        write_json(folder / "manifest.json", {**environment(), "cutoff": str(cutoff), "horizon_months":
+                                              args.horizon_months, "runs": args.runs, "root_seed": args.seed,
+                                              "shocks": args.shocks, "scenario": template.name,
+                                              "seconds": round(time.time() - started, 3), "status": "complete"})
+    print(result.scores.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    hits = result.states[result.states["announced"] == 1]
+    print("announced:", ", ".join(f"{r.iso3} (rank {r.model_rank})" for r in hits.itertuples()) or "none")
+    print(f"wrote {out}")
+    return 0
 
 
 def _report(args: argparse.Namespace) -> int:
