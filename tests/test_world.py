@@ -72,7 +72,7 @@ def test_attributes_are_those_known_on_the_date() -> None:
     assert not early.loc["MLI", "junta"]
     later = build_world(dt.date(2025, 1, 1)).table.set_index("iso3")
     assert later.loc["MLI", "patron"] == "RUS" and later.loc["MLI", "junta"]
-    assert later.loc["MLI", "exposure"] == 1.0
+    assert later.loc["MLI", "exposure"] == 0.2  # a self-referral, scaled (sim/data/SOURCES.md)
     assert set(later.loc["MLI", "blocs"].split(",")) == {"AU", "ECOWAS", "AES"}
     after_exit = build_world(dt.date(2025, 2, 1)).table.set_index("iso3")
     assert set(after_exit.loc["MLI", "blocs"].split(",")) == {"AU", "AES"}  # left ECOWAS on 2025-01-29
