@@ -1,15 +1,17 @@
-"""Out-of-sample backtest: start the model at a cutoff with the world as known then, and score its
-per-state probabilities of announcing withdrawal against what happened next and against two naive
-baselines (the historical base rate for all parties, and a base rate by UN regional group).
+"""Out-of-sample backtest: calibrate on the record before a cutoff, start the model at the cutoff with
+the world as known then, and score its per-state probabilities of announcing withdrawal against what
+happened next and against two naive baselines (the historical base rate for all parties, and a base
+rate by UN regional group).
 """
 
+import concurrent.futures as cf
 import dataclasses
 import datetime as dt
 
 import numpy as np
 import pandas as pd
 
-from sim import datasets
+from sim import calibration, datasets
 from sim.ensemble import Results, run_ensemble, world_for
 from sim.errors import UserError
 from sim.months import first_day, format_month, month_of
@@ -24,6 +26,7 @@ class Backtest:
 
     states: pd.DataFrame
     scores: pd.DataFrame
+    calibration: calibration.Calibration  # fitted on the record before the cutoff
 
 
 def announcements(start: dt.date, end: dt.date) -> pd.Series:
@@ -63,8 +66,9 @@ def _log_score(p: np.ndarray, y: np.ndarray, floor: float) -> float:
 
 def scenario_at(template: Scenario, cutoff: dt.date, horizon_months: int, shocks: str) -> Scenario:
     """The template's parameters, started at the cutoff month, with the record's shocks replayed or not."""
-    if not dt.date(2002, 7, 1) < cutoff <= datasets.DATA_END:
-        raise UserError(f"--cutoff {cutoff}: must fall after 2002-07-01 and on or before {datasets.DATA_END}")
+    if not dt.date(2003, 7, 1) <= cutoff <= datasets.DATA_END:
+        raise UserError(f"--cutoff {cutoff}: must fall on or after 2003-07-01 (a year of record to calibrate on) "
+                        f"and on or before {datasets.DATA_END}")
     start = month_of(cutoff)
     if start + horizon_months > month_of(datasets.DATA_END):
         raise UserError(f"--horizon-months {horizon_months}: from {format_month(start)} it goes past the data's "
@@ -76,9 +80,16 @@ def scenario_at(template: Scenario, cutoff: dt.date, horizon_months: int, shocks
                                events=(), replay=replay, params=params)
 
 
-def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, seed: int, shocks: str) -> Backtest:
-    """Forecast from the cutoff and score the forecast against the record."""
-    chosen = scenario_at(template, cutoff, horizon_months, shocks)
+def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, seed: int, shocks: str,
+        budget: int, executor: cf.Executor) -> Backtest:
+    """Calibrate on the record before the cutoff month, forecast from the cutoff with the fitted values
+    and score the forecast against the record."""
+    scenario_at(template, cutoff, horizon_months, shocks)  # checks the window before calibrating
+    first = calibration.FIRST_START
+    fitted = calibration.fit(template, first, month_of(cutoff) - 1, budget, calibration.RUNS_PER_DRAW, seed,
+                             calibration.ACCEPT, executor)
+    values = dict(zip(fitted.fitted["parameter"], fitted.fitted["value"]))
+    chosen = scenario_at(template.with_params(values, where="calibration"), cutoff, horizon_months, shocks)
     table = world_for(chosen).table.set_index("iso3")
     parties = table[table["status"] == "party"]
     results: Results = run_ensemble(chosen, runs, seed)
@@ -107,4 +118,5 @@ def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, see
         for name, column in (("model", "p_model"), ("historical base rate", "p_base_rate"),
                              ("regional base rate", "p_regional_rate"))])
     scores.insert(0, "window", f"{format_month(chosen.start + 1)} to {format_month(chosen.end)}")
-    return Backtest(states.sort_values(["p_model", "iso3"], ascending=[False, True], ignore_index=True), scores)
+    return Backtest(states.sort_values(["p_model", "iso3"], ascending=[False, True], ignore_index=True), scores,
+                    fitted)

@@ -14,7 +14,8 @@ from typing import NoReturn
 import pandas as pd
 from tqdm import tqdm
 
-from sim import __version__, backtest as backtests, datasets, design as designs, execution, folders, render, report
+from sim import __version__, backtest as backtests, calibration, datasets, design as designs, execution, fitcheck
+from sim import folders, render, report
 from sim import scenario as scenarios, sensitivity, sweep
 from sim.compare import comparison_table
 from sim.ensemble import Results, run_ensemble
@@ -74,7 +75,31 @@ def _parser() -> argparse.ArgumentParser:
     backtest.add_argument("--shocks", choices=backtests.SHOCKS, default="known",
                           help="replay the record's exogenous shocks after the cutoff (known) or none (default: known)")
     backtest.add_argument("--scenario", default="baseline", help="parameters from this scenario (default: baseline)")
+    backtest.add_argument("--budget", type=_positive, default=calibration.BUDGET,
+                          help=f"parameter sets for the calibration on the record before the cutoff "
+                               f"(see calibrate; default: {calibration.BUDGET})")
+    backtest.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
     backtest.add_argument("--out", type=Path, help="output folder (default: results/backtest-<cutoff>-<timestamp>)")
+    calibrate = commands.add_parser("calibrate", help="fit the parameters the literature leaves open to the record")
+    calibrate.add_argument("--from", dest="start", default=datasets.FIRST_MONTH,
+                           help=f"YYYY-MM: the runs start in this month (default: {datasets.FIRST_MONTH})")
+    calibrate.add_argument("--to", dest="end", default=datasets.LAST_START_MONTH,
+                           help=f"YYYY-MM: the last month of the record fitted (default: {datasets.LAST_START_MONTH})")
+    calibrate.add_argument("--budget", type=_positive, default=calibration.BUDGET,
+                           help="parameter sets drawn for the withdrawal stage; the coup stage draws an eighth "
+                                f"(at least 16) (default: {calibration.BUDGET})")
+    calibrate.add_argument("--runs", type=_positive, default=calibration.RUNS_PER_DRAW,
+                           help=f"runs per parameter set (default: {calibration.RUNS_PER_DRAW})")
+    calibrate.add_argument("--accept", type=_share, default=calibration.ACCEPT,
+                           help=f"share of parameter sets kept, the closest to the record (default: {calibration.ACCEPT})")
+    calibrate.add_argument("--check-runs", type=_positive, default=500,
+                           help="runs at the fitted values for the fit diagnostics (default: 500)")
+    calibrate.add_argument("--seed", type=_seed, default=0, help="default: 0")
+    calibrate.add_argument("--scenario", default="baseline", help="fixed parameters from this scenario "
+                           "(default: baseline)")
+    calibrate.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
+    calibrate.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    calibrate.add_argument("--out", type=Path, help="output folder (default: results/calibration-<timestamp>)")
     report = commands.add_parser("report", help="write a brief (Markdown, HTML, PDF) from a results folder")
     report.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
     sweep = commands.add_parser("sweep", help="run a design of parameter sets, each several times")
@@ -103,6 +128,16 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share in (0, 1], got {text!r}")
+    return value
+
+
 def _seed(text: str) -> int:
     if not text.isdigit() or int(text) >= 2**63:
         raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 2^63-1, got {text!r}")
@@ -119,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         return {"list": _list, "show": _show, "states": _states, "run": _run,
                 "compare": _compare, "sweep": _sweep, "plot": _plot, "report": _report,
-                "backtest": _backtest}[args.command](args)
+                "backtest": _backtest, "calibrate": _calibrate}[args.command](args)
     except UserError as exc:
         print(f"iccsim: error: {exc}", file=sys.stderr)
         return 2
@@ -146,7 +181,9 @@ def _show(args: argparse.Namespace) -> int:
     shown |= {"resolved": chosen.describe(),
               "parameter_table": {name: {"value": getattr(chosen.params, name), "range": [spec.metadata["low"],
                                                                                           spec.metadata["high"]],
-                                         "basis": spec.metadata["basis"]}
+                                         "basis": spec.metadata["basis"],
+                                         **({"calibration": spec.metadata["calibration"]}
+                                            if spec.metadata["calibration"] else {})}
                                   for name, spec in Params.specs().items()}}
     print(json.dumps(shown, indent=2))
     return 0
@@ -337,16 +374,53 @@ def _backtest(args: argparse.Namespace) -> int:
     out = args.out or reserve(_default_out(f"backtest-{cutoff}"))
     with staged_folder(out, reserved=args.out is None) as folder:
         started = time.time()
-        result = backtests.run(template, cutoff, args.horizon_months, args.runs, args.seed, args.shocks)
+        with execution.executor(args.workers, None) as pool:
+            result = backtests.run(template, cutoff, args.horizon_months, args.runs, args.seed, args.shocks,
+                                   args.budget, pool)
         result.states.to_csv(folder / "forecasts.csv", index=False)
         result.scores.to_csv(folder / "scores.csv", index=False)
+        calibration.adopted(result.calibration, args.seed).to_csv(folder / "calibration.csv", index=False)
         write_json(folder / "manifest.json", {**environment(), "cutoff": str(cutoff), "horizon_months":
                                               args.horizon_months, "runs": args.runs, "root_seed": args.seed,
                                               "shocks": args.shocks, "scenario": template.name,
+                                              "calibration_budget": args.budget,
                                               "seconds": round(time.time() - started, 3), "status": "complete"})
     print(result.scores.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     hits = result.states[result.states["announced"] == 1]
     print("announced:", ", ".join(f"{r.iso3} (rank {r.model_rank})" for r in hits.itertuples()) or "none")
+    print(f"wrote {out}")
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    start, end = parse_month(args.start, "--from"), parse_month(args.end, "--to")
+    template = scenarios.load(args.scenario)
+    calibration.stages(template, start, end)  # checks the window before anything runs
+    out = args.out or reserve(_default_out("calibration"))
+    draws = args.budget + max(16, args.budget // 8)
+    with staged_folder(out, reserved=args.out is None) as folder:
+        started = time.time()
+        with execution.executor(args.workers, args.scheduler) as pool, \
+                tqdm(total=draws * args.runs, desc="calibrate", unit="run", disable=None, file=sys.stderr) as bar:
+            fitted = calibration.fit(template, start, end, args.budget, args.runs, args.seed, args.accept, pool,
+                                     progress=bar.update)
+        checked = fitcheck.check(fitted, template, args.check_runs, args.seed)
+        calibration.adopted(fitted, args.seed).to_csv(folder / "calibration.csv", index=False)
+        fitted.fitted.to_csv(folder / "fitted.csv", index=False)
+        fitted.draws.to_csv(folder / "draws.csv", index=False)
+        checked.statistics.to_csv(folder / "fit.csv", index=False)
+        checked.patterns.to_csv(folder / "patterns.csv", index=False)
+        provenance = {**environment(), "scenarios": [template.name], "runs": args.check_runs, "runs_per": "month",
+                      "seed": args.seed, "start": format_month(start), "horizon": format_month(end)}
+        render.render(fitcheck.figure(checked), folder / "figures", ("png", "pdf"), "double", provenance)
+        write_json(folder / "manifest.json", {**environment(), "window": [format_month(start + 1), format_month(end)],
+                                              "scenario": template.name, "budget": args.budget, "runs": args.runs,
+                                              "accept": args.accept, "check_runs": args.check_runs,
+                                              "root_seed": args.seed, "seconds": round(time.time() - started, 3),
+                                              "status": "complete"})
+    print(fitted.fitted[["parameter", "value", "q05", "q95", "prior_low", "prior_high"]].to_string(
+        index=False, float_format=lambda v: f"{v:.3f}"))
+    print(checked.patterns.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"wrote {out}")
     return 0
 

@@ -6,6 +6,7 @@ withdrawals, revocations and accessions itself.
 """
 
 import datetime as dt
+import functools
 from typing import Any, Callable
 
 import pandas as pd
@@ -17,8 +18,10 @@ from sim.world import africa_bias
 
 
 
-def known_shocks(kinds: tuple[str, ...], start: int, end: int) -> list[Any]:
-    """Events for the shocks of the given kinds dated after the start month's first day up to `end`."""
+@functools.lru_cache(maxsize=32)
+def known_shocks(kinds: tuple[str, ...], start: int, end: int) -> tuple[Any, ...]:
+    """Events for the shocks of the given kinds dated after the start month's first day up to `end`
+    (cached: the record is read-only and a calibration asks for the same window many times)."""
     begin = pd.Timestamp(first_day(start))
     finish = min(pd.Timestamp(first_day(end + 1)), pd.Timestamp(datasets.DATA_END) + pd.Timedelta(days=1))
     makers = {"coups": _coups, "juntas": _juntas, "patrons": _patrons, "court": _court, "exposure": _exposure}
@@ -27,7 +30,7 @@ def known_shocks(kinds: tuple[str, ...], start: int, end: int) -> list[Any]:
         for date, fields in makers[kind](begin, finish):
             month = max(month_of(date), start + 1)
             events.append(scenarios.EVENT_ADAPTER.validate_python({"month": format_month(month), **fields}))
-    return events
+    return tuple(events)
 
 
 def _inside(frame: pd.DataFrame, column: str, begin: pd.Timestamp, finish: pd.Timestamp) -> pd.DataFrame:

@@ -4,14 +4,43 @@ Hazards are annual probabilities on the logit scale unless the name says per mon
 convert them to monthly probabilities. Unknown names and out-of-range values are rejected.
 """
 
+import csv
 import dataclasses
+import importlib.resources
 from typing import Any, Mapping
 
 from sim.errors import UserError
 
+CALIBRATION_FILE = "calibration.csv"  # in sim/data; written by `iccsim calibrate` (see its --out folder)
+
+
+def _calibrated() -> dict[str, dict[str, str]]:
+    """The shipped calibration: parameter -> value, 90 % interval, window, method and data date."""
+    path = importlib.resources.files("sim") / "data" / CALIBRATION_FILE
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["parameter"]: row for row in csv.DictReader(handle)}
+
+
+CALIBRATED = _calibrated()
+
 
 def _p(default: float, low: float, high: float, basis: str) -> Any:
-    return dataclasses.field(default=default, metadata={"low": low, "high": high, "basis": basis})
+    return dataclasses.field(default=default, metadata={"low": low, "high": high, "basis": basis, "calibration": None})
+
+
+def _fitted(name: str, guess: float, low: float, high: float, basis: str) -> Any:
+    """A parameter fitted to the record: its default is the calibrated value when the shipped calibration
+    has one (with its provenance), else the literature-based `guess`."""
+    row = CALIBRATED.get(name)
+    if row is None:
+        return _p(guess, low, high, basis)
+    provenance = {"value": float(row["value"]), "interval_90": [float(row["q05"]), float(row["q95"])],
+                  "window": row["window"], "method": row["method"], "data_as_of": row["data_as_of"],
+                  "prior_guess": guess}
+    return dataclasses.field(default=float(row["value"]), metadata={
+        "low": low, "high": high, "calibration": provenance,
+        "basis": f"calibrated to the record {row['window']} ({row['method']}; posterior median, 90 % interval "
+                 f"{row['q05']} to {row['q95']}); before calibration: {guess}, {basis}"})
 
 
 VBV = "von Borzyskowski & Vabulas (2019), Rev. Int. Organ. 14(2), Table 1"
@@ -22,26 +51,26 @@ class Params:
     """Every tunable number of the model, with its range and source."""
 
     # --- withdrawal announcement: annual rare-events logit after von Borzyskowski & Vabulas (2019) ---
-    a0: float = _p(-7.8, -12.0, -3.0, "intercept; h = 0.04 %/yr at zero covariates, the all-IGO base rate "
+    a0: float = _fitted("a0", -7.8, -12.0, -3.0, "intercept; h = 0.04 %/yr at zero covariates, the all-IGO base rate "
                    "(von Borzyskowski & Vabulas 2019, Online Appendix Table A1: mean 0.0004)")
-    b_div: float = _p(1.0, 0.0, 3.0, f"per UNGA ideal-point unit of distance from the party mean; {VBV}: 0.950 / 1.175")
+    b_div: float = _fitted("b_div", 1.0, 0.0, 3.0, f"per UNGA ideal-point unit of distance from the party mean; {VBV}: 0.950 / 1.175")
     b_lead: float = _p(3.0, 0.0, 5.0, f"a bloc lead/founder state announced within the lead window; {VBV}: 3.348 / 3.166")
-    b_peer: float = _p(2.0, 0.0, 6.0, "per unit share of bloc or patron-client peers exiting; assumption: "
+    b_peer: float = _fitted("b_peer", 2.0, 0.0, 6.0, "per unit share of bloc or patron-client peers exiting; assumption: "
                        "mid-point of a 1-4 range, no direct estimate exists (to calibrate on the 2016 and 2025 "
                        "clusters)")
-    b_exp: float = _p(2.5, 0.0, 5.0, "per unit of exposure to the court; rough relative risk x10-x25 from the "
+    b_exp: float = _fitted("b_exp", 2.5, 0.0, 5.0, "per unit of exposure to the court; rough relative risk x10-x25 from the "
                       "ICC record (5-6 of 8 announcers faced a direct confrontation)")
     b_rc: float = _p(0.5, 0.0, 2.0, f"regime change within the regime-change window; {VBV}: government "
                      "orientation change 0.333-0.656")
-    b_junta: float = _p(2.0, 0.0, 5.0, "ruled by a junta; rough reading of the record: 3 of the 7 juntas in "
+    b_junta: float = _fitted("b_junta", 2.0, 0.0, 5.0, "ruled by a junta; rough reading of the record: 3 of the 7 juntas in "
                         "African parties since 2020 announced within five years (about 13 %/yr over some 23 "
                         "junta-years, against 0.2 %/yr for other members), part of it carried by patron and "
                         "divergence; Gilligan (2006): coup-exposed leaders are those the court can reach")
-    b_pat: float = _p(2.0, 0.0, 5.0, "per unit of patron strength x patron hostility to the court; assumption "
+    b_pat: float = _fitted("b_pat", 2.0, 0.0, 5.0, "per unit of patron strength x patron hostility to the court; assumption "
                       "in the 1-3 range (Hungary 2025 and the AES 2025 exits; Kelley 2007, qualitative)")
     b_bias: float = _p(0.5, 0.0, 2.0, "per unit perceived regional bias (African states only); assumption in "
                        "the 0-1 range (qualitative: AU and AES statements)")
-    b_leg: float = _p(1.0, 0.0, 5.0, "per unit of court legitimacy below its long-run level; assumption: a "
+    b_leg: float = _fitted("b_leg", 1.0, 0.0, 5.0, "per unit of court legitimacy below its long-run level; assumption: a "
                       "moderate effect (IOs rarely die from withdrawals, Eilstrup-Sangiovanni 2020)")
     junta_peer_weight: float = _p(0.0, 0.0, 1.0, "weight of fellow juntas among a junta's peers; "
                                   "assumption: 0 by default, since the one junta cluster on record (the AES) "
@@ -58,7 +87,7 @@ class Params:
                             "(Kenya 2013 never notified; AES 2025 > 90 days)")
     stalled_notify_rate: float = _p(0.1, 0.0, 1.0, "per month for stalled announcements; the AES notified about "
                                     "9 months after announcing (Sept 2025 to June 2026), 1/9")
-    revoke_rate: float = _p(0.03, 0.0, 1.0, "per month while announced or notified; 2 of 5 notifications "
+    revoke_rate: float = _fitted("revoke_rate", 0.03, 0.0, 1.0, "per month while announced or notified; 2 of 5 notifications "
                             "revoked 2016-2026, one by a court ruling (South Africa 2017)")
     junta_revoke_factor: float = _p(0.2, 0.0, 1.0, "multiplies revoke_rate under a junta; assumption: no "
                                     "courts or parliament to block the exit (no AES revocation)")
@@ -77,7 +106,9 @@ class Params:
                                  "Powell & Thyne, so that rates reflect the current era")
     coup_prior_years: float = _p(10.0, 0.0, 100.0, "assumption: pseudo-years of the global rate that shrink "
                                  "each state's own rate (partial pooling)")
-    coup_multiplier: float = _p(1.0, 0.0, 10.0, "scenario lever on every state's attempt rate; 1 = history")
+    coup_multiplier: float = _fitted("coup_multiplier", 1.0, 0.0, 10.0, "scales every state's attempt rate from "
+                                      "the Powell & Thyne record of the coup_history_years before the start "
+                                      "(1 = that record); also a scenario lever")
     patron_switch: float = _p(0.4, 0.0, 1.0, "chance that a successful coup in Africa brings a Russian patron: "
                               "3 of 8 successful coups in African parties 2020-2023 (Mali, Burkina Faso, Niger)")
     patron_strength_after_switch: float = _p(0.8, 0.0, 1.0, "strength code for deployed security forces "
@@ -103,7 +134,7 @@ class Params:
                            "assumption, of the order of one exit")
 
     # --- accession of non-parties ---
-    acc_a0: float = _p(-4.0, -12.0, 0.0, "intercept; gives about 0.4 accessions a year in total, the "
+    acc_a0: float = _fitted("acc_a0", -4.0, -12.0, 0.0, "intercept; gives about 0.4 accessions a year in total, the "
                        "trickle since 2012 (Guatemala 2012 to Ukraine 2025: 7 accessions, 0.3-0.6 a year)")
     acc_div: float = _p(1.0, 0.0, 3.0, "lowers the accession hazard per unit of distance from the party "
                         "mean; assumption after Chapman & Chaudoin (2013)")

@@ -7,14 +7,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import backtest, datasets, ensemble, scenario
+from sim import backtest, calibration, datasets, ensemble, history, scenario
 from sim.cli import main
 from sim.ensemble import world_for
+from sim.execution import InlineExecutor
+from sim.months import month_of
 
 
 @pytest.fixture(scope="module")
 def result() -> backtest.Backtest:
-    return backtest.run(scenario.load("baseline"), dt.date(2016, 1, 1), 60, runs=200, seed=1, shocks="known")
+    return backtest.run(scenario.load("baseline"), dt.date(2016, 1, 1), 60, runs=200, seed=1, shocks="known",
+                        budget=16, executor=InlineExecutor())
 
 
 def test_outcomes_are_the_record(result: backtest.Backtest) -> None:
@@ -58,7 +61,39 @@ def test_horizon_past_the_data_and_cli(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["backtest", "--cutoff", "2024-01-01", "--horizon-months", "60"]) == 2
     assert "goes past the data's end" in capsys.readouterr().err
     out = tmp_path / "bt"
-    assert main(["backtest", "--cutoff", "2020-01-01", "--horizon-months", "24", "--runs", "50", "--out",
-                 str(out)]) == 0
+    assert main(["backtest", "--cutoff", "2020-01-01", "--horizon-months", "24", "--runs", "50", "--budget", "16",
+                 "--workers", "1", "--out", str(out)]) == 0
+    fitted = pd.read_csv(out / "calibration.csv")
+    assert set(fitted["window"]) == {"2002-08 to 2019-12"}  # the record before the cutoff month only
     assert set(pd.read_csv(out / "scores.csv")["forecast"]) == {"model", "historical base rate", "regional base rate"}
     assert len(pd.read_csv(out / "forecasts.csv")) > 100
+
+
+def test_the_calibration_sees_nothing_after_the_cutoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Invented withdrawals, coups and investigations after the cutoff leave the calibration unchanged."""
+    template, end = scenario.load("baseline"), month_of(dt.date(2016, 1, 1)) - 1
+
+    def fit() -> calibration.Calibration:
+        ensemble._world.cache_clear()
+        history.known_shocks.cache_clear()
+        return calibration.fit(template, calibration.FIRST_START, end, 16, 3, 1, 0.25, InlineExecutor())
+
+    before = fit()
+    status, coups, exposure = datasets.icc_status(), datasets.coups(), datasets.exposure()
+    late = pd.to_datetime(["2016-01-05", "2016-02-01"])
+    monkeypatch.setattr(datasets, "icc_status", lambda: pd.concat([status, pd.DataFrame(
+        {"iso3": ["FRA", "FRA"], "event": ["announced", "notified"], "date": late})], ignore_index=True))
+    monkeypatch.setattr(datasets, "coups", lambda: pd.concat([coups, pd.DataFrame(
+        {"iso3": ["SEN", "GHA"], "date": late, "outcome": ["successful", "failed"]})], ignore_index=True))
+    monkeypatch.setattr(datasets, "exposure", lambda: pd.concat([exposure, pd.DataFrame(
+        {"iso3": ["NGA"], "kind": ["investigation"], "start": late[:1], "end": [pd.NaT], "level": [1.0]})],
+        ignore_index=True))
+    after = fit()
+    pd.testing.assert_frame_equal(after.draws, before.draws)
+    pd.testing.assert_frame_equal(after.fitted, before.fitted)
+    assert after.observed == before.observed
+    moved = month_of(dt.date(2016, 3, 1))  # the same invention inside the window does change the record fitted
+    assert calibration.record.record_table(calibration.FIRST_START + 1, moved)["announcements"].iloc[0] == 1
+    monkeypatch.undo()
+    ensemble._world.cache_clear()
+    history.known_shocks.cache_clear()

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import scenario
+from sim import datasets, scenario
 from sim.cli import main
+from sim.params import Params
 
 
 def _run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
@@ -67,6 +68,10 @@ def test_same_command_gives_the_same_bytes(tmp_path: Path, capsys: pytest.Captur
     (["states", "--as-of", "2030-01-01"], "outside the data"),
     (["show", "nope"], "unknown scenario 'nope'"),
     (["fly"], "invalid choice: 'fly'"),
+    (["calibrate", "--from", "2001-01"], "calibration window 2001-01 to 2026-11: must lie within 2002-07"),
+    (["calibrate", "--to", "2026-1"], "--to: expected YYYY-MM"),
+    (["calibrate", "--accept", "1.5"], "argument --accept: expected a share in (0, 1]"),
+    (["backtest", "--cutoff", "2003-01-01"], "must fall on or after 2003-07-01"),
 ])
 def test_bad_input_gives_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture, argv: list[str],
                                             message: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,9 +160,13 @@ def test_list_and_show(capsys: pytest.CaptureFixture) -> None:
     code, stdout, _ = _run(capsys, "show", "baseline")
     shown = json.loads(stdout)
     assert code == 0 and (shown["resolved"]["start"], shown["resolved"]["end"]) == ("2026-11", "2035-12")
-    assert shown["resolved"]["parameters"]["a0"] == -7.8 and "differences" not in shown
+    assert shown["resolved"]["parameters"]["a0"] == Params().a0 and "differences" not in shown
     assert shown["parameter_table"]["b_lead"]["range"] == [0.0, 5.0]
     assert "von Borzyskowski" in shown["parameter_table"]["b_lead"]["basis"]
+    assert "calibration" not in shown["parameter_table"]["b_lead"]  # taken from the literature, not fitted
+    a0 = shown["parameter_table"]["a0"]
+    assert a0["calibration"]["window"] == "2002-08 to 2026-11" and a0["calibration"]["value"] == a0["value"]
+    assert "rejection ABC" in a0["calibration"]["method"] and "calibrated" in a0["basis"]
     code, stdout, _ = _run(capsys, "show", "democratic-return")
     differences = json.loads(stdout)["differences"]
     assert differences["extends"] == "baseline"
@@ -171,3 +180,18 @@ def test_console_entry_point_has_no_traceback(tmp_path: Path) -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith("iccsim: error: unknown scenario 'missing-scenario'")
+
+
+def test_calibrate_writes_the_fit_and_its_diagnostics(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "cal"
+    code, stdout, _ = _run(capsys, "calibrate", "--from", "2014-12", "--to", "2016-12", "--budget", "16", "--runs", "2",
+                           "--check-runs", "20", "--workers", "1", "--seed", "4", "--out", str(out))
+    assert code == 0 and "share of runs with no announcements before 2016" in stdout
+    names = {p.name for p in out.iterdir()}
+    assert {"calibration.csv", "fitted.csv", "draws.csv", "fit.csv", "patterns.csv", "manifest.json", "figures"} <= names
+    assert {"fit.png", "fit.pdf", "fit.csv", "fit.caption.txt"} <= {p.name for p in (out / "figures").iterdir()}
+    adopted = pd.read_csv(out / "calibration.csv")
+    assert list(adopted.columns) == list(pd.read_csv(datasets.data_dir() / "calibration.csv").columns)
+    assert set(adopted["window"]) == {"2015-01 to 2016-12"}
+    draws = pd.read_csv(out / "draws.csv")
+    assert len(draws) == 16 + 16 and draws.groupby("stage")["accepted"].sum().min() == 10

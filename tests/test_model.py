@@ -76,18 +76,18 @@ def test_exact_regression_of_a_small_seeded_run(baseline: scenario.Scenario) -> 
     floats = {name: runs.pop(name) for name in ("legitimacy_end", "population_share_end")}
     assert runs == {
         "run": [0, 1, 2], "parties_start": [125, 125, 125], "parties_end": [121, 120, 121],
-        "parties_min": [120, 120, 120], "exits": [5, 5, 5], "further_exits": [0, 0, 0],
-        "announcements": [1, 1, 0], "revocations": [1, 1, 0], "accessions": [1, 0, 1], "coups": [2, 4, 1],
+        "parties_min": [121, 120, 120], "exits": [5, 5, 5], "further_exits": [1, 0, 0],
+        "announcements": [2, 1, 1], "revocations": [2, 1, 0], "accessions": [1, 0, 1], "coups": [0, 1, 0],
     }
     assert floats == {  # to the last few bits, allowing for a different floating-point library
-        "legitimacy_end": pytest.approx([0.8749212781595379, 0.8558042417338105, 0.8892928735447972], rel=1e-12),
-        "population_share_end": pytest.approx([0.31582308386318053, 0.31157539241699167, 0.49131836138722423],
+        "legitimacy_end": pytest.approx([0.8552137514914911, 0.8558042417338105, 0.8694610415417676], rel=1e-12),
+        "population_share_end": pytest.approx([0.31432446887648835, 0.31157539241699167, 0.49131836138722423],
                                               rel=1e-12),
     }
     legal = results.events[results.events["event"].isin(["announced", "notified", "revoked", "withdrawn"])]
     assert list(legal.itertuples(index=False, name=None))[:12] == [
-        (0, "2027-06", "BFA", "withdrawn"), (0, "2027-06", "MLI", "withdrawn"), (0, "2027-06", "NER", "withdrawn"),
-        (0, "2027-07", "TCD", "withdrawn"), (0, "2027-07", "VEN", "withdrawn"), (0, "2027-08", "ARG", "announced"),
-        (0, "2027-11", "ARG", "notified"), (0, "2028-08", "ARG", "revoked"), (1, "2027-02", "VEN", "revoked"),
-        (1, "2027-06", "BFA", "withdrawn"), (1, "2027-06", "MLI", "withdrawn"), (1, "2027-06", "NER", "withdrawn"),
+        (0, "2027-02", "TCD", "revoked"), (0, "2027-06", "BFA", "withdrawn"), (0, "2027-06", "MLI", "withdrawn"),
+        (0, "2027-06", "NER", "withdrawn"), (0, "2027-07", "VEN", "withdrawn"), (0, "2027-08", "ARG", "announced"),
+        (0, "2027-08", "MDG", "announced"), (0, "2027-11", "ARG", "notified"), (0, "2027-12", "MDG", "notified"),
+        (0, "2028-08", "ARG", "revoked"), (0, "2028-12", "MDG", "withdrawn"), (1, "2027-02", "VEN", "revoked"),
     ]

@@ -1,7 +1,9 @@
 import dataclasses
 
+import pandas as pd
 import pytest
 
+from sim import calibration, datasets
 from sim.errors import UserError
 from sim.params import Params
 
@@ -39,3 +41,15 @@ def test_replace_keeps_other_values() -> None:
     changed = Params().replace({"b_peer": 3.0})
     assert changed.b_peer == 3.0
     assert dataclasses.replace(changed, b_peer=Params().b_peer) == Params()
+
+
+def test_calibrated_defaults_are_the_shipped_calibration() -> None:
+    shipped = pd.read_csv(datasets.data_dir() / "calibration.csv").set_index("parameter")
+    assert set(shipped.index) == set(calibration.COUP_PRIORS) | set(calibration.WITHDRAWAL_PRIORS)
+    for name, row in shipped.iterrows():
+        spec = Params.specs()[name]
+        assert getattr(Params(), name) == row["value"], name
+        assert spec.metadata["calibration"]["interval_90"] == [row["q05"], row["q95"]]
+        assert row["q05"] <= row["value"] <= row["q95"]
+        assert row["window"] in spec.metadata["basis"] and "before calibration" in spec.metadata["basis"]
+    assert Params.specs()["b_lead"].metadata["calibration"] is None  # from the literature, not fitted
