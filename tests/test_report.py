@@ -22,7 +22,7 @@ def test_brief_in_markdown_html_and_pdf(folder: Path, capsys: pytest.CaptureFixt
     text = (folder / "report" / "brief.md").read_text()
     assert text.startswith("# iccsim brief: baseline, democratic-return")
     assert "| democratic-return |" in text and "paired diff 2035" in text
-    assert "## Assumptions and limits" in text and "not calibrated" in text
+    assert "## Assumptions and limits" in text and "calibrated on the record" in text
     assert "The juntas of Mali, Burkina Faso and Niger hand power" in text
     assert "](figures/compare.png)" in text and (folder / "report" / "figures" / "compare.png").exists()
     html = (folder / "report" / "brief.html").read_text()
