@@ -22,6 +22,9 @@ def main() -> None:
     months = chosen.end - chosen.start
     states = 195
 
+    warm = IccModel(chosen.with_window(None, chosen.start + 2), seed=0, run=0)  # compile (or load) the rules
+    while warm.running:
+        warm.step()
     started = time.perf_counter()
     for run in range(args.mesa_runs):
         model = IccModel(chosen, seed=0, run=run)

@@ -1,22 +1,21 @@
-"""One month of the model: scheduled events, then coups, announcements, the legal pipeline,
-accessions and court legitimacy, all decided on the state at the start of the month."""
+"""One month of the model: scheduled events, then the random processes (sim.decide) and court
+legitimacy. Events are bit masks per state (see sim.decide.EVENTS); a month's are counted per run."""
 
 import dataclasses
 from typing import Any
 
+import numba
 import numpy as np
 
-from sim import history, rules
+from sim import decide, history, rules
 from sim.datasets import BLOC_CODES, GROUP_CODES, PATRON_CODES
+from sim.decide import EVENTS, TALLIES
 from sim.months import parse_month
 from sim.params import Params
 from sim.scenario import Scenario
-from sim.state import (ACCEDING, ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, RUS, USA_ISR, WITHDRAWN, SimState,
-                       Static)
+from sim.state import ACCEDING, ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, WITHDRAWN, SimState, Static
 
-EVENTS = ("coup_attempt", "coup", "patron_switch", "junta_end", "announced", "notified", "revoked",
-          "withdrawn", "deposited", "entered_into_force")
-TALLIES = ("further_exit",)  # counted, not written to the event log: withdrawals not pending at the start
+CODES = EVENTS + TALLIES
 MEASURES = ("parties", "announced", "notified", "withdrawn", "exits", "further_exits", "accessions", "juntas",
             "legitimacy", "population_share")
 
@@ -52,8 +51,9 @@ def _targets(event: Any, static: Static) -> np.ndarray:
 
 
 def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p: Params,
-                    log: dict[str, np.ndarray]) -> np.ndarray:
-    """Apply this month's scenario events in place; record them in `log`; return arrests per run."""
+                    log: np.ndarray) -> np.ndarray:
+    """Apply this month's scenario events in place; record them in the event bits `log`; return arrests
+    per run."""
     arrests = np.zeros(state.runs)
     for event in events:
         hit = np.zeros(state.status.shape, dtype=bool)
@@ -106,137 +106,77 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
     return arrests
 
 
-def advance(state: SimState, static: Static, p: Params, draws: dict[str, np.ndarray],
-            month: int) -> dict[str, np.ndarray]:
-    """The random processes of one month, applied in place; returns the month's events as masks."""
-    status = state.status
-    party = status == PARTY
-    announced, notified = status == ANNOUNCED, status == NOTIFIED
-    in_statute = party | announced | notified
-    divergence = np.abs(state.ideal_point - rules.party_mean(state.ideal_point, in_statute))
-
-    # coups and regimes; a monthly probability never exceeds its annual one, which bounds the draws
-    u = draws["coups"]
-    annual = rules.coup_annual(p, state.coup_rate, state.coup_factor, month - state.last_attempt <= p.coup_trap_months)
-    attempt, tried, p_attempt = rules.below(u, np.True_, annual, lambda at: rules.monthly(annual[at]))
-    success, switch = np.zeros_like(attempt), np.zeros_like(attempt)
-    success[tried] = u[tried] < p_attempt * p.coup_success
-    # given success, u / (p_attempt * coup_success) is uniform: it decides the patron switch
-    switch[tried] = u[tried] < p_attempt * p.coup_success * p.patron_switch
-    switch &= success & static.african & (state.patron != RUS)
-    junta_end = state.junta & ~success & (draws["regimes"] < p.junta_exit_rate)
-
-    # withdrawal announcements by parties
-    exiting = announced | notified | ((status == WITHDRAWN) & (month - state.status_month <= p.peer_window_months))
-    eligible = in_statute | exiting
-    peer = np.maximum(rules.bloc_share(exiting, eligible, static.bloc_members, static.bloc_sets, static.bloc_set),
-                      rules.patron_share(exiting, eligible, state.patron, len(PATRON_CODES)))
-    if p.junta_peer_weight > 0:
-        np.maximum(peer, p.junta_peer_weight * rules.junta_share(exiting, eligible, state.junta), out=peer)
-    recent_lead = month - state.announce_month <= p.lead_window_months
-    grievance = state.patron_strength * state.hostility[state.patron]
-    z = rules.announcement_logit(
-        p,
-        divergence=divergence,
-        lead=rules.lead_exit(recent_lead, static.bloc_members, static.bloc_leads, static.bloc_sets, static.bloc_set),
-        peer=peer,
-        exposure=state.exposure,
-        regime_change=month - state.regime_change < p.regime_change_window_months,
-        junta=state.junta,
-        grievance=grievance,
-        bias=static.african * state.africa_bias,
-        legitimacy_gap=(1.0 - state.legitimacy)[:, None],
-        pressure=state.pressure,
-    )
-    u = draws["announcements"]
-    top = rules.monthly_from_logit(np.where(party, z, -np.inf).max(axis=1, keepdims=True))  # bound per run
-    announce, considered, p_announce = rules.below(u, party, top, lambda at: rules.monthly_from_logit(z[at]))
-    stalls = np.zeros_like(announce)
-    stalls[considered] = u[considered] < p_announce * p.stall_share
-
-    # legal pipeline
-    effective = notified & (month - state.notify_month >= rules.NOTICE_MONTHS)
-    revoke, _, _ = rules.below(
-        draws["revocations"], (announced | notified) & ~effective, max(p.revoke_rate, p.turnover_revoke_rate),
-        lambda at: rules.revocation_probability(p, state.junta[at], month - state.turnover[at] < p.turnover_window_months))
-    notify, _, _ = rules.below(draws["notifications"], announced & ~revoke, max(p.notify_rate, p.stalled_notify_rate),
-                               lambda at: rules.notification_probability(p, state.stalled[at]))
-    enter = (status == ACCEDING) & (month - state.status_month >= rules.ENTRY_MONTHS)
-    outside = (status == NON_PARTY) | (status == WITHDRAWN)
-    z_accede = rules.accession_logit(p, divergence, grievance)
-    top = rules.monthly_from_logit(np.where(outside, z_accede, -np.inf).max(axis=1, keepdims=True))
-    accede, _, _ = rules.below(draws["accessions"], outside, top, lambda at: rules.monthly_from_logit(z_accede[at]))
-
-    # apply, all decided above on the state at the start of the month
-    state.last_attempt[attempt] = month
-    state.junta = (state.junta | success) & ~junta_end
-    state.regime_change[success | junta_end] = month
-    state.turnover[junta_end] = month
-    _set_patron(state, switch, RUS, 0.0, p.patron_strength_after_switch)
-    _set_status(state, announce, ANNOUNCED, month)
-    state.announce_month[announce] = month
-    state.stalled[announce] = stalls[announce]
-    _set_status(state, revoke, PARTY, month)
-    _set_status(state, notify, NOTIFIED, month)
-    state.notify_month[notify] = month
-    _set_status(state, effective, WITHDRAWN, month)
-    _set_status(state, enter, PARTY, month)
-    _set_status(state, accede, ACCEDING, month)
-
-    drifting = state.junta & ((state.patron == RUS) | (state.patron == USA_ISR))
-    if drifting.any():
-        state.ideal_point[drifting] = rules.drifted(p, state.ideal_point[drifting], True, state.patron[drifting],
-                                                    state.patron_strength[drifting], RUS, USA_ISR)
-    building = state.patron_strength < state.patron_target
-    if building.any():
-        state.patron_strength[building] = rules.ramped(p, state.patron_strength[building],
-                                                       state.patron_target[building])
-    return {"coup_attempt": attempt & ~success, "coup": success, "patron_switch": switch, "junta_end": junta_end,
-            "announced": announce, "notified": notify, "revoked": revoke, "withdrawn": effective,
-            "deposited": accede, "entered_into_force": enter, "further_exit": effective & ~state.initially_notified}
+def step(state: SimState, static: Static, p: Params, draws: np.ndarray, events: list[ScheduledEvent],
+         month: int) -> tuple[np.ndarray, np.ndarray]:
+    """Advance every replicate by one month; return the month's event bits (runs, states) and their
+    counts per run and event code (runs, codes)."""
+    bits = np.zeros(state.status.shape, dtype=np.int16)
+    arrests = apply_scheduled(state, events, month, p, bits)
+    decide.advance(rules.numbers(p), month, state.arrays(), static.african, static.first, static.membership,
+                   static.membership_lead, state.hostility, state.africa_bias, state.legitimacy, draws, bits,
+                   len(BLOC_CODES))
+    counts = count(bits, len(CODES))
+    update_legitimacy(state, p, counts, arrests)
+    return bits, counts
 
 
-def update_legitimacy(state: SimState, p: Params, log: dict[str, np.ndarray], arrests: np.ndarray) -> None:
+@numba.njit(cache=True)
+def count(bits: np.ndarray, codes: int) -> np.ndarray:
+    """Events of each code per run."""
+    runs, states = bits.shape
+    counts = np.zeros((runs, codes), dtype=np.int64)
+    for r in range(runs):
+        for s in range(states):
+            if bits[r, s]:
+                for code in range(codes):
+                    counts[r, code] += (bits[r, s] >> code) & 1
+    return counts
+
+
+def update_legitimacy(state: SimState, p: Params, counts: np.ndarray, arrests: np.ndarray) -> None:
     state.legitimacy = rules.next_legitimacy(
         p, state.legitimacy,
-        exits=(log["announced"] | log["withdrawn"]).sum(axis=1),
-        accessions=log["entered_into_force"].sum(axis=1),
+        exits=counts[:, CODES.index("announced")] + counts[:, CODES.index("withdrawn")],
+        accessions=counts[:, CODES.index("entered_into_force")],
         arrests=arrests,
         sanctions=state.sanctions,
     )
 
 
-def step(state: SimState, static: Static, p: Params, draws: dict[str, np.ndarray],
-         events: list[ScheduledEvent], month: int) -> dict[str, np.ndarray]:
-    """Advance every replicate by one month; return the month's events as (runs, states) masks."""
-    scheduled: dict[str, np.ndarray] = {}
-    arrests = apply_scheduled(state, events, month, p, scheduled)
-    log = advance(state, static, p, draws, month)
-    for name, mask in scheduled.items():
-        log[name] = log[name] | mask
-    update_legitimacy(state, p, log, arrests)
-    return log
-
-
-def measures(state: SimState, static: Static, totals: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Per-replicate aggregates of the current month."""
-    in_statute = state.in_statute()
+def measures(state: SimState, static: Static, totals: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-replicate aggregates of the current month; `totals` are the event counts so far (runs, codes)."""
+    counts, population = _status_counts(state.status, state.junta, static.population)
     return {
-        "parties": in_statute.sum(axis=1),
-        "announced": (state.status == ANNOUNCED).sum(axis=1),
-        "notified": (state.status == NOTIFIED).sum(axis=1),
-        "withdrawn": (state.status == WITHDRAWN).sum(axis=1),
-        "exits": totals["withdrawn"].copy(),
-        "further_exits": totals["further_exit"].copy(),
-        "accessions": totals["entered_into_force"].copy(),
-        "juntas": state.junta.sum(axis=1),
+        "parties": counts[:, PARTY] + counts[:, ANNOUNCED] + counts[:, NOTIFIED],
+        "announced": counts[:, ANNOUNCED],
+        "notified": counts[:, NOTIFIED],
+        "withdrawn": counts[:, WITHDRAWN],
+        "exits": totals[:, CODES.index("withdrawn")].copy(),
+        "further_exits": totals[:, CODES.index("further_exit")].copy(),
+        "accessions": totals[:, CODES.index("entered_into_force")].copy(),
+        "juntas": counts[:, -1],
         "legitimacy": state.legitimacy.copy(),
-        "population_share": (in_statute * static.population).sum(axis=1) / static.population.sum(),
+        "population_share": population / static.population.sum(),
     }
 
 
-def _record(log: dict[str, np.ndarray], name: str, mask: np.ndarray) -> None:
-    log[name] = log[name] | mask if name in log else mask
+@numba.njit(cache=True)
+def _status_counts(status: np.ndarray, junta: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per run: states in each status and under a junta (last column), and the population of the parties."""
+    runs, states = status.shape
+    counts = np.zeros((runs, WITHDRAWN + 2), dtype=np.int64)
+    inside = np.zeros(runs)
+    for r in range(runs):
+        for s in range(states):
+            counts[r, status[r, s]] += 1
+            counts[r, WITHDRAWN + 1] += junta[r, s]
+            if PARTY <= status[r, s] <= NOTIFIED:
+                inside[r] += population[s]
+    return counts, inside
+
+
+def _record(log: np.ndarray, name: str, mask: np.ndarray) -> None:
+    log[mask] |= 1 << CODES.index(name)
 
 
 def _set_status(state: SimState, mask: np.ndarray, status: int, month: int) -> None:

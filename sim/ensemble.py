@@ -16,6 +16,7 @@ from sim.streams import Streams
 from sim.world import World, build_world
 
 BATCH = 1000  # runs advanced together; bounds memory (about 100 MB), results do not depend on it
+EVENT_MASK = (1 << len(dynamics.EVENTS)) - 1  # the logged events, not the tallies
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,23 +59,18 @@ def simulate(world: World, static: Static, scenario: Scenario, seed: int,
     """Advance the given runs from the start to the end month; return (runs, timeseries, events)."""
     p = scenario.params
     state = initial_state(world, scenario, len(indices))
-    streams = Streams(seed, indices, static.size)
+    streams = Streams(seed, indices, static.size, scenario.end - scenario.start)
     schedule = dynamics.schedule(scenario, static)
-    totals = {name: np.zeros(len(indices), dtype=np.int64) for name in dynamics.EVENTS + dynamics.TALLIES}
+    totals = np.zeros((len(indices), len(dynamics.CODES)), dtype=np.int64)
     series = [dynamics.measures(state, static, totals)]
     found: list[tuple[int, np.ndarray, np.ndarray]] = []  # (month, flat positions, event bits)
     for month in range(scenario.start + 1, scenario.end + 1):
-        log = dynamics.step(state, static, p, streams.month(), schedule.get(month, []), month)
-        bits = np.zeros(state.status.shape, dtype=np.int16)
-        for code, name in enumerate(dynamics.EVENTS + dynamics.TALLIES):
-            mask = log[name]
-            if mask.any():
-                totals[name] += mask.sum(axis=1)
-                if name in dynamics.EVENTS:
-                    bits[mask] |= 1 << code
-        positions = np.flatnonzero(bits)
+        bits, counts = dynamics.step(state, static, p, streams.month(), schedule.get(month, []), month)
+        totals += counts
+        flat = bits.ravel()
+        positions = np.flatnonzero(flat & EVENT_MASK)
         if len(positions):
-            found.append((month, positions, bits.ravel()[positions]))
+            found.append((month, positions, flat[positions]))
         series.append(dynamics.measures(state, static, totals))
     months = np.arange(scenario.start, scenario.end + 1)
     timeseries = _timeseries(series, months, indices)
@@ -94,7 +90,7 @@ def _timeseries(series: list[dict[str, np.ndarray]], months: np.ndarray, indices
 def _events(found: list[tuple[int, np.ndarray, np.ndarray]], static: Static, indices: np.ndarray) -> pd.DataFrame:
     """One row per (run, month, state, event), ordered by run, month, state and event."""
     rows = []
-    for code, name in enumerate(dynamics.EVENTS):
+    for code in range(len(dynamics.EVENTS)):
         for month, positions, bits in found:
             hit = positions[(bits & (1 << code)) != 0]
             if len(hit):
@@ -114,9 +110,10 @@ def _events(found: list[tuple[int, np.ndarray, np.ndarray]], static: Static, ind
     })
 
 
-def _runs(timeseries: pd.DataFrame, totals: dict[str, np.ndarray], scenario: Scenario, seed: int,
+def _runs(timeseries: pd.DataFrame, totals: np.ndarray, scenario: Scenario, seed: int,
           indices: list[int]) -> pd.DataFrame:
     by_run = timeseries.groupby("run", sort=True)
+    total = {name: totals[:, code] for code, name in enumerate(dynamics.CODES)}
     last = by_run.last()
     return pd.DataFrame({
         "run": indices,
@@ -125,12 +122,12 @@ def _runs(timeseries: pd.DataFrame, totals: dict[str, np.ndarray], scenario: Sce
         "parties_start": by_run["parties"].first().to_numpy(),
         "parties_end": last["parties"].to_numpy(),
         "parties_min": by_run["parties"].min().to_numpy(),
-        "exits": totals["withdrawn"],
-        "further_exits": totals["further_exit"],
-        "announcements": totals["announced"],
-        "revocations": totals["revoked"],
-        "accessions": totals["entered_into_force"],
-        "coups": totals["coup"],
+        "exits": total["withdrawn"],
+        "further_exits": total["further_exit"],
+        "announcements": total["announced"],
+        "revocations": total["revoked"],
+        "accessions": total["entered_into_force"],
+        "coups": total["coup"],
         "legitimacy_end": last["legitimacy"].to_numpy(),
         "population_share_end": last["population_share"].to_numpy(),
     })

@@ -4,7 +4,6 @@ pattern-oriented modelling): rarity before 2016, clustering, and a plausible sha
 
 import dataclasses
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure as Canvas
 

@@ -1,15 +1,17 @@
-"""The Mesa model: one agent per state, advanced month by month by the shared rules.
+"""The Mesa model: one agent per state, each deciding for itself every month by the shared rules.
 
-Months are synchronous: every state decides on the world as it stood at the start of the month,
-so the model applies the rules to all agents at once (the functions in sim.dynamics) and each agent
-is a live view on its own row. For the same seed and run index it reproduces the ensemble's run.
+Months are synchronous: the model first takes the view every state decides on (scenario events, the
+parties' mean ideal point, the shares of exiting peers), then each agent steps, in random order, and
+applies its own coups, announcement, legal steps and accession (sim.decide); its attributes live in the
+model's arrays, so an agent is a live view on its own row. For the same seed and run index the model
+reproduces the ensemble's run, whatever the order of the agents.
 """
 
 import mesa
 import numpy as np
 import pandas as pd
 
-from sim import dynamics
+from sim import decide, dynamics, rules
 from sim.datasets import PATRON_CODES
 from sim.ensemble import world_for
 from sim.months import format_month
@@ -58,6 +60,17 @@ class StateAgent(mesa.Agent):
     def __repr__(self) -> str:
         return f"StateAgent({self.iso3}, {self.status})"
 
+    def step(self) -> None:
+        """Decide this month's events from the model's view and apply them to this state."""
+        model, s = self.model, self.position
+        numbers, month, arrays, static, state = model.numbers, model.month, model.arrays, model.static, model.state
+        decide.announcement_logits(numbers, 0, s, s + 1, month, arrays, static.african, static.first,
+                                   static.membership, static.membership_lead, state.hostility, state.africa_bias,
+                                   state.legitimacy, *model.view, model.z)
+        decide.accession_logits(numbers, 0, s, s + 1, arrays, state.hostility, model.view[0], model.z_accession)
+        decide.decide(numbers, 0, s, s + 1, month, arrays, static.african, model.draws, model.z, 1.0,
+                      model.z_accession, 1.0, model.bits)
+
 
 class IccModel(mesa.Model):
     """One run of a scenario: run index `run` under root seed `seed`."""
@@ -71,9 +84,15 @@ class IccModel(mesa.Model):
         self.state = initial_state(self.world, scenario, 1)
         self.month = scenario.start
         self.month_label = format_month(self.month)
-        self._streams = Streams(seed, [run], self.static.size)
+        self._streams = Streams(seed, [run], self.static.size, scenario.end - scenario.start)
         self._schedule = dynamics.schedule(scenario, self.static)
-        self._totals = {name: np.zeros(1, dtype=np.int64) for name in dynamics.EVENTS + dynamics.TALLIES}
+        self._totals = np.zeros((1, len(dynamics.CODES)), dtype=np.int64)
+        self.numbers = rules.numbers(scenario.params)
+        self.arrays = self.state.arrays()
+        blocs, patrons = self.static.bloc_members.shape[1], len(PATRON_CODES)
+        # the view each month's decisions are taken on: mean ideal point, bloc, patron and junta shares
+        self.view = (np.empty(1), np.empty((1, blocs)), np.empty((1, patrons)), np.empty(1), np.empty((1, blocs)))
+        self.z, self.z_accession = np.empty(self.static.size), np.empty(self.static.size)  # each agent's log-odds
         self.event_log: list[dict[str, object]] = []
         for position in range(self.static.size):
             StateAgent(self, position)
@@ -83,16 +102,23 @@ class IccModel(mesa.Model):
         self.running = self.month < scenario.end
 
     def step(self) -> None:
-        """Advance the world by one month."""
+        """Advance the world by one month: scenario events, the view, then every agent in random order."""
         self.month += 1
         self.month_label = format_month(self.month)
-        log = dynamics.step(self.state, self.static, self.resolved_scenario.params,
-                            self._streams.month(), self._schedule.get(self.month, []), self.month)
-        for name, mask in log.items():
-            self._totals[name] += mask.sum(axis=1)
-        for position in range(self.static.size):
-            for name in dynamics.EVENTS:
-                if log[name][0, position]:
+        p = self.resolved_scenario.params
+        self.bits = np.zeros((1, self.static.size), dtype=np.int16)
+        arrests = dynamics.apply_scheduled(self.state, self._schedule.get(self.month, []), self.month, p, self.bits)
+        self.draws = self._streams.month()
+        mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count = self.view
+        decide.peer_view(self.numbers, 0, self.month, self.arrays, self.static.first, self.static.membership,
+                         self.static.membership_lead, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count)
+        self.agents.shuffle_do("step")
+        counts = dynamics.count(self.bits, len(dynamics.CODES))
+        dynamics.update_legitimacy(self.state, p, counts, arrests)
+        self._totals += counts
+        for position in np.flatnonzero(self.bits[0]):
+            for code, name in enumerate(dynamics.EVENTS):
+                if self.bits[0, position] >> code & 1:
                     self.event_log.append({"run": self.run, "month": self.month_label,
                                            "iso3": self.static.iso3[position], "event": name})
         self._record()

@@ -18,6 +18,9 @@ from sim.world import STATUSES, World
 NON_PARTY, ACCEDING, PARTY, ANNOUNCED, NOTIFIED, WITHDRAWN = range(len(STATUSES))
 RUS, USA_ISR = PATRON_CODES.index("RUS"), PATRON_CODES.index("USA_ISR")
 NEVER = -(10**6)  # month ordinal for "never happened"
+PER_STATE = ("status", "status_month", "announce_month", "notify_month", "stalled", "ideal_point", "patron",
+             "patron_strength", "patron_target", "junta", "last_attempt", "regime_change", "turnover", "coup_rate",
+             "coup_factor", "exposure", "pressure", "initially_notified")  # the (runs, states) arrays
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,8 +33,11 @@ class Static:
     population: np.ndarray  # (states,) thousands
     bloc_members: np.ndarray  # (states, blocs) bool
     bloc_leads: np.ndarray  # (states, blocs) bool
-    bloc_sets: np.ndarray  # (sets, blocs) bool: the distinct combinations of blocs states belong to
-    bloc_set: np.ndarray  # (states,) index of each state's combination in bloc_sets
+    # the same memberships as lists: state i belongs to blocs membership[first[i]:first[i + 1]], and
+    # is a lead state of membership j's bloc where membership_lead[j]
+    first: np.ndarray  # (states + 1,)
+    membership: np.ndarray  # (memberships,)
+    membership_lead: np.ndarray  # (memberships,) bool
 
     @property
     def size(self) -> int:
@@ -74,13 +80,17 @@ class SimState:
     def runs(self) -> int:
         return self.status.shape[0]
 
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The per-state arrays in PER_STATE order, the form compiled code takes (shared, not copied)."""
+        return tuple(getattr(self, name) for name in PER_STATE)
+
     def in_statute(self) -> np.ndarray:
         return (self.status >= PARTY) & (self.status <= NOTIFIED)
 
 
 def static_from(world: World) -> Static:
     table = world.table
-    bloc_sets, bloc_set = np.unique(world.bloc_members, axis=0, return_inverse=True)
+    states, blocs = np.nonzero(world.bloc_members)  # grouped by state
     return Static(
         iso3=tuple(table["iso3"]),
         group=np.array([GROUP_CODES.index(g) for g in table["un_group"]], dtype=np.int8),
@@ -88,13 +98,14 @@ def static_from(world: World) -> Static:
         population=table["population_thousands"].to_numpy(dtype=float),
         bloc_members=world.bloc_members,
         bloc_leads=world.bloc_leads,
-        bloc_sets=bloc_sets,
-        bloc_set=bloc_set.ravel(),
+        first=np.searchsorted(states, np.arange(len(table) + 1)),
+        membership=blocs,
+        membership_lead=world.bloc_leads[states, blocs],
     )
 
 
 def _months(column: pd.Series) -> np.ndarray:
-    return np.array([NEVER if pd.isna(d) else month_of(d) for d in column], dtype=np.int64)
+    return np.array([NEVER if pd.isna(d) else month_of(d) for d in column], dtype=np.int32)
 
 
 def initial_state(world: World, scenario: Scenario, runs: int) -> SimState:

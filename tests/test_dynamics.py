@@ -4,12 +4,12 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import pytest
 
-from sim import datasets, dynamics, rules, scenario
-from sim.ensemble import run_ensemble
+from sim import datasets, dynamics, scenario
+from sim.ensemble import run_ensemble, world_for
 from sim.months import parse_month
-from sim.state import static_from
+from sim.state import initial_state, static_from
+from sim.streams import Streams
 from sim.world import build_world
 
 Writer = Callable[[str, str], Path]
@@ -71,13 +71,22 @@ def test_pending_withdrawals_take_effect_in_their_month_unless_revoked(baseline:
         assert set(left["run"]) | set(revoked[revoked["iso3"] == iso3]["run"]) == set(range(50))
 
 
-def test_zero_announcement_hazard_means_no_new_exits(baseline: scenario.Scenario,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rules, "announcement_logit", lambda p, **c: np.full_like(c["divergence"], -np.inf))
-    results = run_ensemble(baseline, runs=30, seed=9)
-    assert (results.events["event"] == "announced").sum() == 0
-    pending = {"NER", "BFA", "MLI", "VEN", "TCD"}
-    assert set(results.events[results.events["event"] == "withdrawn"]["iso3"]) <= pending
+def test_zero_announcement_hazard_means_no_new_exits(baseline: scenario.Scenario) -> None:
+    """With the announcement log-odds at -inf (a pressure no scenario may set), no party announces and
+    only the five pending withdrawals take effect."""
+    world = world_for(baseline)
+    static = static_from(world)
+    state = initial_state(world, baseline, 30)
+    state.pressure[:] = -np.inf
+    streams = Streams(9, list(range(30)), static.size, baseline.end - baseline.start)
+    codes = {name: 1 << code for code, name in enumerate(dynamics.CODES)}
+    withdrawn = np.zeros(state.status.shape, dtype=bool)
+    for month in range(baseline.start + 1, baseline.end + 1):
+        bits, counts = dynamics.step(state, static, baseline.params, streams.month(), [], month)
+        assert not (bits & codes["announced"]).any() and counts[:, dynamics.CODES.index("announced")].sum() == 0
+        withdrawn |= (bits & codes["withdrawn"]) != 0
+    pending = static.index(["NER", "BFA", "MLI", "VEN", "TCD"])
+    assert withdrawn.any() and not np.delete(withdrawn, pending, axis=1).any()
 
 
 LEGAL = {  # event -> statuses it may leave from, and the status it leads to

@@ -1,6 +1,7 @@
 """Each rule's direction and limits, checked over the parameters' whole ranges."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from sim import rules
@@ -30,82 +31,54 @@ def cases(draw: st.DrawFn) -> tuple[Params, dict[str, float], str, float]:
 @given(cases())
 def test_a_higher_covariate_never_lowers_the_announcement_hazard(case: tuple) -> None:
     p, covariates, name, increase = case
-    before = rules.announcement_probability(p, **{k: np.array(v) for k, v in covariates.items()})
+    before = rules.monthly_from_logit(rules.announcement_logit(rules.numbers(p), *covariates.values()))
     covariates[name] += increase
-    after = rules.announcement_probability(p, **{k: np.array(v) for k, v in covariates.items()})
+    after = rules.monthly_from_logit(rules.announcement_logit(rules.numbers(p), *covariates.values()))
     assert after >= before
     assert 0.0 <= before <= 1.0
 
 
 def test_monthly_conversion_keeps_the_yearly_total() -> None:
-    annual = np.array([0.0, 0.001, 0.1, 0.5])
-    monthly = rules.monthly(annual)
-    assert np.allclose(1 - (1 - monthly) ** 12, annual)
-    assert monthly[0] == 0.0
+    for annual in (0.001, 0.1, 0.5):
+        assert 1 - (1 - rules.monthly(annual)) ** 12 == pytest.approx(annual, rel=1e-12)
+        z = np.log(annual / (1 - annual))  # the logit of the same annual probability
+        assert rules.monthly_from_logit(z) == pytest.approx(rules.monthly(annual), rel=1e-12)
+    assert rules.monthly(0.0) == 0.0 and rules.monthly_from_logit(-np.inf) == 0.0
+    assert rules.monthly_from_logit(50.0) == pytest.approx(1 - np.exp(-50 / 12), rel=1e-12)  # no overflow
 
 
 def test_coup_trap_and_multiplier_raise_the_attempt_probability() -> None:
-    p = Params()
-    rate, factor = np.array([0.05, 0.05]), np.ones(2)
-    calm, trapped = rules.coup_probability(p, rate, factor, np.array([False, True]))
-    assert trapped > calm * 2
-    no_coups = Params.build({"coup_multiplier": 0.0})
-    assert rules.coup_probability(no_coups, rate, factor, np.array([True, True])).max() == 0
+    p = rules.numbers(Params())
+    calm, trapped = rules.coup_annual(p, 0.05, 1.0, False), rules.coup_annual(p, 0.05, 1.0, True)
+    assert trapped == pytest.approx(calm * Params().coup_trap) and calm == pytest.approx(0.05 * Params().coup_multiplier)
+    assert rules.coup_annual(p, 0.05, 3.0, False) == pytest.approx(3 * calm)  # a scenario's coup_risk factor
+    assert rules.coup_annual(rules.numbers(Params.build({"coup_multiplier": 0.0})), 0.05, 1.0, True) == 0
 
 
 def test_revocation_under_junta_and_after_turnover() -> None:
     p = Params()
-    junta, civilian = rules.revocation_probability(p, np.array([True, False]), np.array([False, False]))
-    assert junta == p.revoke_rate * p.junta_revoke_factor and civilian == p.revoke_rate
-    assert rules.revocation_probability(p, np.array([True]), np.array([True]))[0] == p.turnover_revoke_rate
+    numbers = rules.numbers(p)
+    assert rules.revocation_probability(numbers, True, False) == p.revoke_rate * p.junta_revoke_factor
+    assert rules.revocation_probability(numbers, False, False) == p.revoke_rate
+    assert rules.revocation_probability(numbers, True, True) == p.turnover_revoke_rate
+    assert rules.notification_probability(numbers, True) == p.stalled_notify_rate
+    assert rules.notification_probability(numbers, False) == p.notify_rate
 
 
 def test_accession_falls_with_divergence_and_patron_grievance() -> None:
-    close, far = rules.accession_probability(Params(), np.array([0.0, 2.0]), np.zeros(2))
-    assert close > far > 0
-    free, pressed = rules.accession_probability(Params(), np.zeros(2), np.array([0.0, 1.0]))
-    assert free > pressed > 0
+    p = rules.numbers(Params())
+    close, far = rules.accession_logit(p, 0.0, 0.0), rules.accession_logit(p, 2.0, 0.0)
+    pressed = rules.accession_logit(p, 0.0, 1.0)
+    assert close > far and close > pressed
+    assert rules.monthly_from_logit(far) > 0
 
 
-def test_bloc_share_seen_by_a_party_counts_its_other_members() -> None:
-    members = np.array([[True, False], [True, False], [True, True], [False, True], [False, True]])
-    exiting = np.array([[True, False, False, True, False]])  # states 1, 2 and 4 are parties
-    sets, set_of = np.unique(members, axis=0, return_inverse=True)
-    share = rules.bloc_share(exiting, np.ones((1, 5), dtype=bool), members, sets, set_of.ravel())
-    assert share[0, [1, 2, 4]].tolist() == [0.5, 0.5, 0.5]  # state 2: max of 1/2 and 1/2
-    exiting[0, 0] = False
-    share = rules.bloc_share(exiting, np.ones((1, 5), dtype=bool), members, sets, set_of.ravel())
-    assert share[0, [1, 2, 4]].tolist() == [0.0, 0.5, 0.5]
-
-
-def test_patron_share_counts_only_the_same_patrons_clients() -> None:
-    patron = np.array([[1, 1, 1, 2, 2, 0, 0]])
-    exiting = np.array([[True, False, False, True, False, True, False]])  # parties: 1, 2, 4, 6
-    share = rules.patron_share(exiting, np.ones((1, 7), dtype=bool), patron, 5)
-    assert share[0, [1, 2, 4, 6]].tolist() == [0.5, 0.5, 1.0, 0.0]
-
-
-def test_junta_share_counts_other_juntas_only() -> None:
-    junta = np.array([[True, True, True, False]])
-    exiting = np.array([[True, False, False, True]])  # parties: 1, 2, 3
-    share = rules.junta_share(exiting, np.ones((1, 4), dtype=bool), junta)
-    assert share[0, [1, 2, 3]].tolist() == [0.5, 0.5, 0.0]
-
-
-def test_lead_exit_reaches_other_members_only() -> None:
-    members = np.array([[True, False], [True, False], [False, False], [True, True], [False, True]])
-    leads = np.array([[True, False], [False, False], [False, False], [True, False], [False, True]])
-    sets, set_of = np.unique(members, axis=0, return_inverse=True)
-    recent = np.array([[True, False, False, False, False], [False, False, False, True, False]])
-    reached = rules.lead_exit(recent, members, leads, sets, set_of.ravel())
-    assert reached.tolist() == [[False, True, False, True, False], [True, True, False, False, False]]
-
-
-def test_junta_drifts_toward_its_patron_pole_and_others_do_not() -> None:
-    p = Params()
-    ideal = np.array([0.0, 0.0, 0.0])
-    moved = rules.drifted(p, ideal, np.array([True, True, False]), np.array([1, 2, 1]), np.ones(3), 1, 2)
-    assert moved[0] < 0 < moved[1] and moved[2] == 0
+def test_drift_toward_the_pole_and_patron_build_up() -> None:
+    p = rules.numbers(Params())
+    assert rules.drifted(p, 0.0, -1.1, 1.0) == pytest.approx(-1.1 * Params().drift_rate)
+    assert rules.drifted(p, 0.0, 2.2, 0.0) == 0.0  # no patron presence yet, no drift
+    assert rules.ramped(p, 0.0, 0.8) == pytest.approx(0.8 / Params().patron_ramp_months)
+    assert rules.ramped(p, 0.79, 0.8) == 0.8  # never past the target
 
 
 def test_legitimacy_relaxes_to_one_and_stays_in_bounds() -> None:
@@ -116,3 +89,10 @@ def test_legitimacy_relaxes_to_one_and_stays_in_bounds() -> None:
     hit = rules.next_legitimacy(p, np.array([0.01]), exits=np.array([100]), accessions=np.array([0]),
                                 arrests=np.array([0]), sanctions=1.0)
     assert hit[0] == 0.0
+
+
+def test_parameters_reach_compiled_code_in_declaration_order() -> None:
+    p = Params.build({"b_peer": 3.25, "lead_window_months": 7})
+    numbers = rules.numbers(p)
+    assert numbers.b_peer == 3.25 and numbers.lead_window_months == 7.0
+    assert list(numbers._fields) == list(Params.specs())

@@ -1,4 +1,4 @@
-"""Random streams: reproducible, separate per process, and common across scenarios."""
+"""Random streams: reproducible, NumPy's SFC64 per process and run, and common across scenarios."""
 
 from pathlib import Path
 from typing import Callable
@@ -6,32 +6,52 @@ from typing import Callable
 import numpy as np
 
 from sim import scenario
+from sim.decide import TO_UNIT
 from sim.ensemble import run_ensemble
-from sim.streams import BLOCK_MONTHS, PROCESSES, Streams, generators
+from sim.streams import BLOCK_MONTHS, PROCESSES, Streams
 
 
-def test_same_seed_same_numbers_and_processes_differ() -> None:
-    first, again = generators(7, 3), generators(7, 3)
-    draws = [g.random(5) for g in first]
-    assert all(np.array_equal(d, g.random(5)) for d, g in zip(draws, again))
-    assert len(draws) == len(PROCESSES) and not np.array_equal(draws[0], draws[1])
-    assert not np.array_equal(draws[0], generators(7, 4)[0].random(5))
+def numpy_sfc64(root: int, run: int, process: int) -> np.random.SFC64:
+    return np.random.SFC64(np.random.SeedSequence(root, spawn_key=(run, process)))
+
+
+def draws(generator: np.random.SFC64, months: int, states: int) -> np.ndarray:
+    """The next months x states numbers as documented: 64-bit outputs split into 32-bit halves."""
+    return generator.random_raw(months * states // 2).view(np.uint32)
+
+
+def test_the_generators_are_numpys_sfc64_seeded_from_the_seed_sequence() -> None:
+    streams = Streams(7, [3, 4], 5, 2)
+    first, second = streams.month().copy(), streams.month().copy()
+    for k in range(len(PROCESSES)):
+        for r, run in enumerate((3, 4)):
+            expected = draws(numpy_sfc64(7, run, k), 2, 5)
+            assert np.array_equal(np.concatenate([first[k, r], second[k, r]]), expected)
+    assert not np.array_equal(first[0, 0], first[1, 0]) and not np.array_equal(first[0, 0], first[0, 1])
 
 
 def test_a_run_draws_the_same_numbers_whatever_runs_it_is_batched_with() -> None:
-    alone, together = Streams(1, [5], 10), Streams(1, [2, 5, 9], 10)
-    for _ in range(BLOCK_MONTHS + 2):  # crosses a block boundary
+    alone, together = Streams(1, [5], 11, 14), Streams(1, [2, 5, 9], 11, 14)
+    for _ in range(14):  # crosses a block boundary into a last, shorter block
         first, second = alone.month(), together.month()
-        for name in PROCESSES:
-            assert np.array_equal(first[name][0], second[name][1])
+        assert first.shape == (len(PROCESSES), 1, 11) and np.array_equal(first[:, 0], second[:, 1])
 
 
 def test_block_draws_equal_month_by_month_draws() -> None:
-    streams, plain = Streams(3, [0], 4), generators(3, 0)
+    streams = Streams(3, [0], 4, BLOCK_MONTHS + 1)
+    plain = [numpy_sfc64(3, 0, k) for k in range(len(PROCESSES))]
     for _ in range(BLOCK_MONTHS + 1):
         month = streams.month()
-        for k, name in enumerate(PROCESSES):
-            assert np.array_equal(month[name][0], plain[k].random(4))
+        for k in range(len(PROCESSES)):
+            assert np.array_equal(month[k, 0], draws(plain[k], 1, 4))
+
+
+def test_numbers_are_halves_of_the_generators_64_bit_outputs() -> None:
+    raw = numpy_sfc64(5, 0, 0).random_raw(3)
+    numbers = Streams(5, [0], 6, 1).month()[0, 0].astype(np.uint64)
+    assert numbers[0::2].tolist() == (raw & 0xFFFFFFFF).tolist() and numbers[1::2].tolist() == (raw >> 32).tolist()
+    uniform = Streams(5, [0, 1], 195, 24).month() * TO_UNIT
+    assert 0.0 <= uniform.min() and uniform.max() < 1.0 and abs(uniform.mean() - 0.5) < 0.01
 
 
 def test_changing_one_state_leaves_other_states_coup_draws_unchanged(
