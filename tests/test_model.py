@@ -80,11 +80,11 @@ def test_exact_regression_of_a_small_seeded_run(baseline: scenario.Scenario) -> 
     floats = {name: runs.pop(name) for name in ("legitimacy_end", "population_share_end")}
     assert runs == {
         "run": [0, 1, 2], "parties_start": [125, 125, 125], "parties_end": [119, 122, 121],
-        "parties_min": [119, 121, 121], "exits": [6, 4, 5], "further_exits": [1, 0, 1], "announcements": [1, 0, 3],
-        "revocations": [0, 1, 3], "accessions": [0, 1, 1], "coups": [1, 2, 1],
+        "parties_min": [119, 121, 121], "exits": [6, 4, 5], "further_exits": [1, 0, 1], "announcements": [1, 1, 4],
+        "revocations": [0, 2, 4], "accessions": [0, 1, 1], "coups": [1, 2, 1],
     }
     assert floats == {  # to the last few bits, allowing for a different floating-point library
-        "legitimacy_end": pytest.approx([0.8452508810841145, 0.9001413750105278, 0.8358894809604537], rel=1e-12),
+        "legitimacy_end": pytest.approx([0.8452508810841145, 0.8790165571485989, 0.8172714950839839], rel=1e-12),
         "population_share_end": pytest.approx([0.3063908261347843, 0.317095769423466, 0.3134626596770139],
                                               rel=1e-12),
     }
