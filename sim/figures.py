@@ -218,7 +218,7 @@ def risk(folder: ResultFolder) -> list[Figure]:
                 error_kw={"lw": 0.6, "capsize": 1.5})
         ax.set_yticks(range(len(rows)), [f"{n} ({d})" if d else n for n, d in zip(rows["name"], rows["drivers"])],
                       fontsize=5.5)
-        ax.set_xlabel(f"P(announce withdrawal by {horizon})")
+        ax.set_xlabel(f"P(announce withdrawal by {horizon})", loc="right")  # long state names narrow the axes
         ax.set_xlim(left=0)
         handles = [Patch(color=PATRON_COLOURS[p], label=p) for p in dict.fromkeys(data["patron"])]
         ax.legend(handles=handles, title="patron at start", title_fontsize=6, loc="lower right")
