@@ -50,7 +50,6 @@ COUP_PRIORS = {
 }
 WITHDRAWAL_PRIORS = {
     "a0": Prior(-10.0, -5.0, "baseline hazard 0.005 %/yr to 0.7 %/yr, around the all-IGO 0.04 %/yr"),
-    "b_div": Prior(0.0, 3.0, "the declared range, around von Borzyskowski & Vabulas's 0.95-1.18 for all IGOs"),
     "b_peer": Prior(0.0, 6.0, "the declared range; the literature gives 1-4 without a direct estimate"),
     "b_exp": Prior(0.0, 5.0, "the declared range; relative risk 1 to about 150 at full exposure"),
     "b_junta": Prior(0.0, 5.0, "the declared range"),

@@ -53,7 +53,7 @@ class Params:
     # --- withdrawal announcement: annual rare-events logit after von Borzyskowski & Vabulas (2019) ---
     a0: float = _fitted("a0", -7.8, -12.0, -3.0, "intercept; h = 0.04 %/yr at zero covariates, the all-IGO base rate "
                    "(von Borzyskowski & Vabulas 2019, Online Appendix Table A1: mean 0.0004)")
-    b_div: float = _fitted("b_div", 1.0, 0.0, 3.0, f"per UNGA ideal-point unit of distance from the party mean; {VBV}: 0.950 / 1.175")
+    b_div: float = _p(1.0, 0.0, 3.0, f"per UNGA ideal-point unit of distance from the party mean; {VBV}: 0.950 / 1.175")
     b_lead: float = _p(3.0, 0.0, 5.0, f"a bloc lead/founder state announced within the lead window; {VBV}: 3.348 / 3.166")
     b_peer: float = _fitted("b_peer", 2.0, 0.0, 6.0, "per unit share of bloc or patron-client peers exiting; assumption: "
                        "mid-point of a 1-4 range, no direct estimate exists (to calibrate on the 2016 and 2025 "
