@@ -32,7 +32,6 @@ class Static:
     african: np.ndarray  # (states,) bool: UN African Group
     population: np.ndarray  # (states,) thousands
     bloc_members: np.ndarray  # (states, blocs) bool
-    bloc_leads: np.ndarray  # (states, blocs) bool
     # the same memberships as lists: state i belongs to blocs membership[first[i]:first[i + 1]], and
     # is a lead state of membership j's bloc where membership_lead[j]
     first: np.ndarray  # (states + 1,)
@@ -84,9 +83,6 @@ class SimState:
         """The per-state arrays in PER_STATE order, the form compiled code takes (shared, not copied)."""
         return tuple(getattr(self, name) for name in PER_STATE)
 
-    def in_statute(self) -> np.ndarray:
-        return (self.status >= PARTY) & (self.status <= NOTIFIED)
-
 
 def static_from(world: World) -> Static:
     table = world.table
@@ -97,7 +93,6 @@ def static_from(world: World) -> Static:
         african=(table["un_group"] == "AG").to_numpy(),
         population=table["population_thousands"].to_numpy(dtype=float),
         bloc_members=world.bloc_members,
-        bloc_leads=world.bloc_leads,
         first=np.searchsorted(states, np.arange(len(table) + 1)),
         membership=blocs,
         membership_lead=world.bloc_leads[states, blocs],

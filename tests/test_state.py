@@ -3,7 +3,7 @@ import numpy as np
 from sim import datasets, scenario
 from sim.ensemble import world_for
 from sim.months import parse_month
-from sim.state import ANNOUNCED, NEVER, NOTIFIED, PER_STATE, WITHDRAWN, initial_state, static_from
+from sim.state import ANNOUNCED, NEVER, NOTIFIED, PARTY, PER_STATE, WITHDRAWN, initial_state, static_from
 
 
 def test_initial_state_replicates_the_world_with_overrides(write_scenario) -> None:
@@ -18,12 +18,13 @@ def test_initial_state_replicates_the_world_with_overrides(write_scenario) -> No
     assert (state.patron[:, nga] == datasets.PATRON_CODES.index("RUS")).all()
     assert (state.status[:, ner] == NOTIFIED).all() and (state.notify_month[:, ner] == parse_month("2026-06")).all()
     assert (state.status[:, bdi] == WITHDRAWN).all() and (state.status_month[:, bdi] == parse_month("2017-10")).all()
-    assert state.sanctions == 1.0 and state.in_statute().sum(axis=1).tolist() == [125] * 4
+    in_statute = (state.status >= PARTY) & (state.status <= NOTIFIED)
+    assert state.sanctions == 1.0 and in_statute.sum(axis=1).tolist() == [125] * 4
     for i in range(static.size):  # the membership lists hold the same blocs and lead states as the matrices
         blocs = static.membership[static.first[i]:static.first[i + 1]]
         assert blocs.tolist() == np.flatnonzero(static.bloc_members[i]).tolist()
-        assert static.membership_lead[static.first[i]:static.first[i + 1]].tolist() == static.bloc_leads[i, blocs].tolist()
-    assert len(static.membership) == static.bloc_members.sum() and static.membership_lead.sum() == static.bloc_leads.sum()
+        assert static.membership_lead[static.first[i]:static.first[i + 1]].tolist() == world.bloc_leads[i, blocs].tolist()
+    assert len(static.membership) == static.bloc_members.sum() and static.membership_lead.sum() == world.bloc_leads.sum()
     assert [name for name in state.__dataclass_fields__ if getattr(state, name) is not None
             and np.shape(getattr(state, name)) == (4, 195)] == list(PER_STATE)  # arrays() covers them all
 
