@@ -1,11 +1,13 @@
 """One month of the random processes, compiled: what each state's peers look like, then each state's
 coups, announcement, legal steps and accession, decided on the world at the start of the month.
 
-`peer_view` sums up each run's world (the parties' mean ideal point and the shares of exiting peers by
-bloc, patron and junta); `announcement_z`, `accession_z` and `decide` are per state, so the Mesa model's
-agents call them one by one and the ensemble calls them in a loop (`advance`): the same code either way.
-A state's decisions depend only on its own attributes and the view taken before anyone moved, so
-applying them at once, state by state, gives what applying them all at the end would.
+`peer_view` sums up one run's world (the parties' mean ideal point and the shares of exiting peers by
+bloc, patron and junta); `announcement_logits`, `accession_logits` and `decide` work on a range of states,
+so each Mesa agent calls them for its own state and the ensemble for all states of every run (`advance`):
+the same code either way. (A range, not one state per call: passing the arrays to a compiled function
+costs more than a state's whole month.) A state's decisions depend only on its own attributes and the view
+taken before anyone moved, so applying them at once, state by state, gives what applying them all at the
+end would.
 """
 
 import math
@@ -16,6 +18,7 @@ import numpy as np
 from sim import rules
 from sim.rules import jit
 from sim.state import ACCEDING, ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, PER_STATE, RUS, USA_ISR, WITHDRAWN
+from sim.streams import PROCESSES
 
 # positions of the per-state arrays in SimState.arrays()
 STATUS, STATUS_MONTH, ANNOUNCE_MONTH, NOTIFY_MONTH, STALLED, IDEAL_POINT, PATRON, PATRON_STRENGTH, \
@@ -27,7 +30,7 @@ TALLIES = ("further_exit",)  # counted, not written to the event log: withdrawal
 (COUP_ATTEMPT, COUP, PATRON_SWITCH, JUNTA_END, ANNOUNCED_BIT, NOTIFIED_BIT, REVOKED, WITHDRAWN_BIT, DEPOSITED,
  ENTERED, FURTHER_EXIT) = (1 << code for code in range(len(EVENTS) + len(TALLIES)))
 # draws, in the order of sim.streams.PROCESSES
-COUPS, REGIMES, ANNOUNCEMENTS, NOTIFICATIONS, REVOCATIONS, ACCESSIONS = range(6)
+COUPS, REGIMES, ANNOUNCEMENTS, NOTIFICATIONS, REVOCATIONS, ACCESSIONS = range(len(PROCESSES))
 TO_UNIT = 2.0 ** -32  # 32 random bits to a uniform number in [0, 1)
 
 
