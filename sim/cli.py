@@ -290,7 +290,8 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         with execution.executor(args.workers, args.scheduler) as pool, \
                 tqdm(total=len(values), desc=chosen.name, unit="point", disable=None, file=sys.stderr) as bar:
-            failures = sweep.execute(folder, chosen, values, settings["runs"], settings["seed"], pool, bar.update)
+            failures = sweep.execute(folder, chosen, values, settings["runs"], settings["seed"], pool, bar.update,
+                                     execution.in_flight(args.workers, args.scheduler))
     except KeyboardInterrupt:
         print(f"iccsim: interrupted; finished points are kept in {folder}: continue with "
               f"iccsim sweep --resume {folder}", file=sys.stderr)

@@ -31,9 +31,23 @@ def executor(workers: int | None, scheduler: str | None) -> Iterator[cf.Executor
     elif (workers or os.cpu_count() or 1) == 1:
         yield InlineExecutor()
     else:
-        with cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
-                                    mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool = cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
+                                      mp_context=multiprocessing.get_context("spawn"))
+        try:
             yield pool
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # on Ctrl-C, start no queued task; running ones finish
+            raise
+        pool.shutdown()
+
+
+def in_flight(workers: int | None, scheduler: str | None) -> int | None:
+    """How many sweep points to keep submitted at once: one in this process (so each is written before
+    the next starts), two per local worker (so none waits), all on a cluster (its scheduler queues them)."""
+    if scheduler:
+        return None
+    count = workers or os.cpu_count() or 1
+    return 1 if count == 1 else 2 * count
 
 
 @contextlib.contextmanager

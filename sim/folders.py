@@ -106,6 +106,10 @@ def load(folder: Path) -> ResultFolder:
         raise UserError(f"{folder}: no manifest.json; not an iccsim results folder") from None
     except json.JSONDecodeError:
         raise UserError(f"{folder}: manifest.json is not valid JSON") from None
+    other = "backtest" if "cutoff" in manifest else "calibrate" if "budget" in manifest else None
+    if other:
+        raise UserError(f"{folder}: written by iccsim {other}; plot and report take folders written by run, "
+                        "compare or sweep")
     if "design" in manifest:
         points = _table(folder, "points.csv", folder)
         has_indices = (folder / "sensitivity.csv").exists()

@@ -9,6 +9,7 @@ they do not depend on the executor, the number of workers or interruptions.
 
 import concurrent.futures as cf
 import dataclasses
+import itertools
 import json
 import os
 import traceback
@@ -69,24 +70,34 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
 
 
 def execute(folder: Path, scenario: Scenario, points: pd.DataFrame, runs: int, seed: int,
-            executor: cf.Executor, progress: Callable[[int], None] = lambda n: None) -> list[tuple[int, str]]:
-    """Run the points (validated values, see design.values) that have no chunk in `folder`; write each
-    as it finishes; return the failures as (point, error)."""
+            executor: cf.Executor, progress: Callable[[int], None] = lambda n: None,
+            in_flight: int | None = None) -> list[tuple[int, str]]:
+    """Run the points (validated values, see design.values) that have no chunk in `folder`, keeping at
+    most `in_flight` submitted at once (all if None); write each as it finishes; return the failures as
+    (point, error)."""
     (folder / CHUNKS).mkdir(exist_ok=True)
-    remaining = [point for point in range(len(points)) if point not in done_points(folder)]
-    progress(len(points) - len(remaining))
+    todo = [point for point in range(len(points)) if point not in done_points(folder)]
+    progress(len(points) - len(todo))
+    remaining = iter(todo)
     failures = []
-    futures = [executor.submit(run_point, scenario, point, points.iloc[point].to_dict(), runs, seed)
-               for point in remaining]
-    for future in cf.as_completed(futures):
-        result = future.result()
-        if result.error is not None:
-            failures.append((result.point, result.error))
-        else:
-            runs_path, series_path = chunk_paths(folder, result.point)
-            _write_atomic(result.timeseries, series_path)
-            _write_atomic(result.runs, runs_path)
-        progress(1)
+
+    def submit(count: int | None) -> set[cf.Future]:
+        return {executor.submit(run_point, scenario, point, points.iloc[point].to_dict(), runs, seed)
+                for point in itertools.islice(remaining, count)}
+
+    pending = submit(in_flight)
+    while pending:
+        done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+        for future in done:
+            result = future.result()
+            if result.error is not None:
+                failures.append((result.point, result.error))
+            else:
+                runs_path, series_path = chunk_paths(folder, result.point)
+                _write_atomic(result.timeseries, series_path)
+                _write_atomic(result.runs, runs_path)
+            progress(1)
+        pending |= submit(len(done) if in_flight else 0)
     return sorted(failures)
 
 

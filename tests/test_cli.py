@@ -195,3 +195,5 @@ def test_calibrate_writes_the_fit_and_its_diagnostics(tmp_path: Path, capsys: py
     assert set(adopted["window"]) == {"2015-01 to 2016-12"}
     draws = pd.read_csv(out / "draws.csv")
     assert len(draws) == 16 + 16 and draws.groupby("stage")["accepted"].sum().min() == 10
+    code, _, stderr = _run(capsys, "plot", str(out))
+    assert code == 2 and "written by iccsim calibrate; plot and report take folders written by run" in stderr

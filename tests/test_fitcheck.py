@@ -45,6 +45,7 @@ def test_patterns_are_recomputed_from_the_runs(fitted: calibration.Calibration, 
     assert patterns.loc["revoked share of announcements", "value"] == pytest.approx(
         table["revocations"].sum() / max(table["announcements"].sum(), 1))
     assert patterns["passed"].dtype == bool
+    assert patterns.loc["revoked share of announcements", "criterion"] == "0.1 to 0.6 (record: 2 of 3)"  # 2014-2017
 
 
 def test_the_series_behind_the_figure(checked: fitcheck.FitCheck) -> None:

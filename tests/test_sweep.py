@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import sweep
+from sim import execution, scenario, sweep
 from sim.cli import main
+from sim.execution import InlineExecutor
+from sim.months import parse_month
 
 SMALL = ["sweep", "baseline", "--vary", "b_peer=1:4:3", "--vary", "b_junta=0:3:2", "--runs", "4", "--seed", "3"]
 TABLES = ("runs.csv", "timeseries.csv", "points.csv", "design.csv")
@@ -143,3 +145,24 @@ def test_malformed_design_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
     stderr = capsys.readouterr().err
     assert code == 2 and "column 'colour' is not a parameter" in stderr and stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_points_stream_to_chunks_one_by_one_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process each point is written before the next one starts, so an interruption loses at most one."""
+    points = pd.DataFrame({"b_peer": [1.0, 2.0, 3.0, 4.0]})
+    seen: list[int] = []  # chunks on disk when each point starts
+    run_point = sweep.run_point
+
+    def recording(*args: object) -> sweep.PointResult:
+        seen.append(len(sweep.done_points(tmp_path)))
+        return run_point(*args)
+
+    monkeypatch.setattr(sweep, "run_point", recording)
+    chosen = scenario.load("baseline").with_window(None, parse_month("2027-06"))
+    sweep.execute(tmp_path, chosen, points, 2, 0, InlineExecutor(), in_flight=execution.in_flight(1, None))
+    assert seen == [0, 1, 2, 3] and sweep.done_points(tmp_path) == {0, 1, 2, 3}
+
+
+def test_points_kept_in_flight() -> None:
+    assert execution.in_flight(1, None) == 1 and execution.in_flight(2, None) == 4
+    assert execution.in_flight(None, "tcp://scheduler:8786") is None
