@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim import scenario as scenarios
 from sim import sweep
-from sim.execution import executor
+from sim.execution import executor, in_flight
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
     for workers in args.workers:
         with tempfile.TemporaryDirectory() as folder, executor(workers, None) as pool:
             started = time.perf_counter()
-            sweep.execute(Path(folder), chosen, points, args.runs, 0, pool)
+            sweep.execute(Path(folder), chosen, points, args.runs, 0, pool, in_flight=in_flight(workers, None))
             seconds = time.perf_counter() - started
         print(f"workers {workers}: {total} runs ({args.points} points x {args.runs}) in {seconds:6.2f} s, "
               f"{total / seconds:7.1f} runs/s")
