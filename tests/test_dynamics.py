@@ -25,37 +25,36 @@ def _events(results, iso3: str) -> list[tuple[int, str, str]]:
     return list(zip(rows["run"], rows["month"], rows["event"]))
 
 
-def test_forced_notification_takes_effect_exactly_twelve_months_later(write_scenario: Writer) -> None:
-    path = write_scenario("forced", f"""
+def _germany_notifies(write_scenario: Writer, name: str, later: str = "") -> scenario.Scenario:
+    """Baseline to mid-2028 with Germany notifying its withdrawal in March 2027, no random revocations,
+    and any `later` events."""
+    return scenario.load(str(write_scenario(name, f"""
         extends = "baseline"
         end = "2028-06"
         [[events]]
         month = "2027-03"
         kind = "notify"
         states = ["DEU"]
+        {later}
         {QUIET}
-    """)
-    results = run_ensemble(scenario.load(str(path)), runs=20, seed=5)
+    """)))
+
+
+def test_forced_notification_takes_effect_exactly_twelve_months_later(write_scenario: Writer) -> None:
+    results = run_ensemble(_germany_notifies(write_scenario, "forced"), runs=20, seed=5)
     for run in range(20):
         assert [(m, e) for r, m, e in _events(results, "DEU") if r == run] == [
             ("2027-03", "announced"), ("2027-03", "notified"), ("2028-03", "withdrawn")]
 
 
 def test_revocation_before_the_effective_date_prevents_the_exit(write_scenario: Writer) -> None:
-    path = write_scenario("revoked", f"""
-        extends = "baseline"
-        end = "2028-06"
-        [[events]]
-        month = "2027-03"
-        kind = "notify"
-        states = ["DEU"]
+    revoke = """
         [[events]]
         month = "2027-09"
         kind = "revoke"
         states = ["DEU"]
-        {QUIET}
-    """)
-    results = run_ensemble(scenario.load(str(path)), runs=20, seed=5)
+    """
+    results = run_ensemble(_germany_notifies(write_scenario, "revoked", revoke), runs=20, seed=5)
     assert not any(e == "withdrawn" for _, _, e in _events(results, "DEU"))
     assert sum(e == "revoked" and m == "2027-09" for _, m, e in _events(results, "DEU")) == 20
 
