@@ -52,14 +52,16 @@ WITHDRAWAL_PRIORS = {
     "a0": Prior(-10.0, -5.0, "baseline hazard 0.005 %/yr to 0.7 %/yr, around the all-IGO 0.04 %/yr"),
     "b_peer": Prior(0.0, 6.0, "the declared range; the literature gives 1-4 without a direct estimate"),
     "b_exp": Prior(0.0, 5.0, "the declared range; relative risk 1 to about 150 at full exposure"),
+    "b_div": Prior(0.0, 3.0, "the declared range, around the published 0.95-1.18: fitted to test it on the ICC"),
     "b_junta": Prior(0.0, 5.0, "the declared range"),
     "b_pat": Prior(0.0, 5.0, "the declared range"),
     "b_leg": Prior(0.0, 5.0, "the declared range"),
+    "lam_exit": Prior(0.0, 0.2, "up to a fifth of the court's legitimacy per exit; the feedback that clusters exits"),
     "revoke_rate": Prior(0.0, 0.15, "per month; up to about half of withdrawals revoked within four months"),
     "acc_a0": Prior(-7.0, -2.0, "accession hazard 0.1 %/yr to 12 %/yr at zero covariates"),
 }
 COUP_STATISTICS = record.COUP_STATISTICS
-REPLAYED = ("coups", "juntas", "patrons", "court", "exposure")
+REPLAYED = ("coups", "juntas", "patrons", "court", "exposure", "alignment")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +93,8 @@ def stages(template: Scenario, start: int, end: int) -> list[Stage]:
     coups = dataclasses.replace(window, name="calibration-coups", events=(), replay=())
     hindcast = dataclasses.replace(
         window, name="calibration-withdrawals", replay=REPLAYED, events=tuple(founding_accessions(start, end)),
-        params=window.params.replace({"coup_multiplier": 0.0, "junta_exit_rate": 0.0, "patron_switch": 0.0}))
+        params=window.params.replace({"coup_multiplier": 0.0, "junta_exit_rate": 0.0, "patron_switch": 0.0,
+                                      "drift_rate": 0.0}))
     withdrawal_statistics = tuple(name for name, _, _ in record.eras(start + 1, end)) + record.WITHDRAWAL_STATISTICS
     return [Stage("coups", COUP_PRIORS, coups, COUP_STATISTICS),
             Stage("withdrawals", WITHDRAWAL_PRIORS, hindcast, withdrawal_statistics)]

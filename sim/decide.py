@@ -108,6 +108,7 @@ def announcement_logits(p: Any, r: int, begin: int, end: int, month: int, arrays
             peer = max(peer, patron_ratio[r, patron])
         if p.junta_peer_weight > 0 and junta:
             peer = max(peer, p.junta_peer_weight * junta_ratio[r])
+        grievance = strength[r, s] * hostility[patron]
         z[s] = rules.announcement_logit(
             p,
             abs(ideal[r, s] - mean_ideal[r]),
@@ -115,8 +116,8 @@ def announcement_logits(p: Any, r: int, begin: int, end: int, month: int, arrays
             peer,
             arrays[EXPOSURE][r, s],
             1.0 if month - arrays[REGIME_CHANGE][r, s] < p.regime_change_window_months else 0.0,
-            1.0 if junta else 0.0,
-            strength[r, s] * hostility[patron],
+            grievance if junta else 0.0,
+            grievance,
             (1.0 if african[s] else 0.0) * africa_bias,
             1.0 - legitimacy[r],
             arrays[PRESSURE][r, s],

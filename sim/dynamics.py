@@ -56,6 +56,9 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
     per run."""
     arrests = np.zeros(state.runs)
     for event in events:
+        if event.kind == "alignment":  # many a year when replayed: set directly, without a mask
+            state.ideal_point[:, event.targets] = event.spec.value
+            continue
         hit = np.zeros(state.status.shape, dtype=bool)
         hit[:, event.targets] = True
         spec = event.spec

@@ -186,12 +186,13 @@ def _drivers(folder: ResultFolder, codes: list[str]) -> pd.DataFrame:
     world = build_world(start, p)
     table = world.table.set_index("iso3")
     recent = (pd.Timestamp(start) - table["last_coup"]).dt.days < 30.4 * p.regime_change_window_months
+    grievance = table["patron_strength"] * table["patron"].map(world.hostility)
     terms = pd.DataFrame({
         "divergence": p.b_div * table["divergence"],
         "exposure": p.b_exp * table["exposure"],
-        "junta": p.b_junta * table["junta"].astype(float),
+        "junta": p.b_junta * table["junta"].astype(float) * grievance,
         "recent coup": p.b_rc * recent.astype(float),
-        "patron": p.b_pat * table["patron_strength"] * table["patron"].map(world.hostility),
+        "patron": p.b_pat * grievance,
         "African bias": p.b_bias * (table["un_group"] == "AG") * world.africa_bias,
     }).loc[codes]
     top = terms.apply(lambda row: ", ".join(row[row > 0].sort_values(ascending=False).index[:2]), axis=1)

@@ -1,7 +1,8 @@
 """The record's exogenous shocks after a start date, as scenario events.
 
 A scenario that starts in the past can `replay` what the data record happened next (coups, juntas
-handing over, patron changes, court-level events, changes in exposure), while the model produces the
+handing over, patron changes, court-level events, changes in exposure, each year's UN-voting ideal
+points), while the model produces the
 withdrawals, revocations and accessions itself.
 """
 
@@ -24,7 +25,8 @@ def known_shocks(kinds: tuple[str, ...], start: int, end: int) -> tuple[Any, ...
     (cached: the record is read-only and a calibration asks for the same window many times)."""
     begin = pd.Timestamp(first_day(start))
     finish = min(pd.Timestamp(first_day(end + 1)), pd.Timestamp(datasets.DATA_END) + pd.Timedelta(days=1))
-    makers = {"coups": _coups, "juntas": _juntas, "patrons": _patrons, "court": _court, "exposure": _exposure}
+    makers = {"coups": _coups, "juntas": _juntas, "patrons": _patrons, "court": _court, "exposure": _exposure,
+              "alignment": _alignment}
     events = []
     for kind in kinds:
         for date, fields in makers[kind](begin, finish):
@@ -90,6 +92,16 @@ def _patrons(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, d
 
 def _exposure(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
     return _transitions(datasets.exposure(), "exposure", _exposure_on, begin, finish)
+
+
+def _alignment(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
+    """Each state's ideal point for a year, set on the first day of the next year (as sim.world reads the
+    estimates at a date: only years before it)."""
+    points = datasets.idealpoints()
+    points = points.assign(date=pd.to_datetime((points["year"] + 1).astype(str) + "-01-01"))
+    rows = _inside(points, "date", begin, finish).sort_values(["date", "iso3"])
+    return [(d, {"kind": "alignment", "states": [iso3], "value": float(value)})
+            for iso3, d, value in zip(rows["iso3"], rows["date"], rows["ideal_point"])]
 
 
 def _court(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:

@@ -53,7 +53,8 @@ class Params:
     # --- withdrawal announcement: annual rare-events logit after von Borzyskowski & Vabulas (2019) ---
     a0: float = _fitted("a0", -7.8, -12.0, -3.0, "intercept; h = 0.04 %/yr at zero covariates, the all-IGO base rate "
                    "(von Borzyskowski & Vabulas 2019, Online Appendix Table A1: mean 0.0004)")
-    b_div: float = _p(1.0, 0.0, 3.0, f"per UNGA ideal-point unit of distance from the party mean; {VBV}: 0.950 / 1.175")
+    b_div: float = _fitted("b_div", 1.0, 0.0, 3.0, f"per UNGA ideal-point unit of distance from the party mean; "
+                       f"{VBV}: 0.950 / 1.175")
     b_lead: float = _p(3.0, 0.0, 5.0, f"a bloc lead/founder state announced within the lead window; {VBV}: 3.348 / 3.166")
     b_peer: float = _fitted("b_peer", 2.0, 0.0, 6.0, "per unit share of bloc or patron-client peers exiting; assumption: "
                        "mid-point of a 1-4 range, no direct estimate exists (to calibrate on the 2016 and 2025 "
@@ -62,10 +63,13 @@ class Params:
                       "ICC record (5-6 of 8 announcers faced a direct confrontation)")
     b_rc: float = _p(0.5, 0.0, 2.0, f"regime change within the regime-change window; {VBV}: government "
                      "orientation change 0.333-0.656")
-    b_junta: float = _fitted("b_junta", 2.0, 0.0, 5.0, "ruled by a junta; rough reading of the record: 3 of the 7 juntas in "
-                        "African parties since 2020 announced within five years (about 13 %/yr over some 23 "
-                        "junta-years, against 0.2 %/yr for other members), part of it carried by patron and "
-                        "divergence; Gilligan (2006): coup-exposed leaders are those the court can reach")
+    b_junta: float = _fitted("b_junta", 2.0, 0.0, 5.0, "per unit of a junta's patron strength x patron hostility "
+                        "(0 for juntas without a court-hostile patron): the 2025 exits came from juntas that had "
+                        "turned to Russia, while Mali's and Burkina Faso's elected governments had reaffirmed "
+                        "membership in 2016 and none of the 2006-15 juntas (Fiji, Guinea, Madagascar, Niger, "
+                        "Mali) announced; rough reading of the record: 3 of the 7 juntas in African parties "
+                        "since 2020 announced within five years; Gilligan (2006): coup-exposed leaders are those "
+                        "the court can reach")
     b_pat: float = _fitted("b_pat", 2.0, 0.0, 5.0, "per unit of patron strength x patron hostility to the court; assumption "
                       "in the 1-3 range (Hungary 2025 and the AES 2025 exits; Kelley 2007, qualitative)")
     b_bias: float = _p(0.5, 0.0, 2.0, "per unit perceived regional bias (African states only); assumption in "
@@ -126,8 +130,8 @@ class Params:
     # --- court legitimacy: relaxes to 1, its long-run level ---
     legitimacy_tau_months: float = _p(48.0, 6.0, 240.0, "assumption: relaxation time of 3-5 years, the span "
                                       "between the 2016 episode and the court's recovery to 124 parties")
-    lam_exit: float = _p(0.025, 0.0, 0.5, "legitimacy lost per announcement or effective exit; assumption: "
-                         "the 2016 episode (3 notifications) taken to cost about 0.05-0.10")
+    lam_exit: float = _fitted("lam_exit", 0.025, 0.0, 0.5, "legitimacy lost per announcement or effective exit; "
+                              "assumption: the 2016 episode (3 notifications) taken to cost about 0.05-0.10")
     lam_sanc: float = _p(0.002, 0.0, 0.05, "legitimacy lost per month per unit of sanctions level; assumption")
     lam_acc: float = _p(0.01, 0.0, 0.5, "legitimacy gained per accession; smaller than lam_exit (loss aversion)")
     lam_arrest: float = _p(0.03, 0.0, 0.5, "legitimacy gained per high-profile non-African surrender; "

@@ -44,11 +44,13 @@ def monthly_from_logit(z: float) -> float:
 
 @jit
 def announcement_logit(p: Any, divergence: float, lead: float, peer: float, exposure: float, regime_change: float,
-                       junta: float, grievance: float, bias: float, legitimacy_gap: float, pressure: float) -> float:
-    """Annual log-odds that a party announces withdrawal (a rare-events logit); `pressure` is a
-    scenario's shift of the logit (e.g. a coordinated regional campaign)."""
+                       junta_grievance: float, grievance: float, bias: float, legitimacy_gap: float,
+                       pressure: float) -> float:
+    """Annual log-odds that a party announces withdrawal (a rare-events logit). `grievance` is the
+    patron's strength x hostility to the court, `junta_grievance` the same under a junta (else 0);
+    `pressure` is a scenario's shift of the logit (e.g. a coordinated regional campaign)."""
     return (p.a0 + p.b_div * divergence + p.b_lead * lead + p.b_peer * peer + p.b_exp * exposure
-            + p.b_rc * regime_change + p.b_junta * junta + p.b_pat * grievance + p.b_bias * bias
+            + p.b_rc * regime_change + p.b_junta * junta_grievance + p.b_pat * grievance + p.b_bias * bias
             + p.b_leg * legitimacy_gap + pressure)
 
 

@@ -93,6 +93,13 @@ class ExposureChange(_Targeted):
     value: Unit
 
 
+class Alignment(_Targeted):
+    """Sets the selected states' UN-voting ideal point (as a new yearly estimate would)."""
+
+    kind: Literal["alignment"]
+    value: Annotated[float, Field(ge=-4.0, le=4.0)]
+
+
 class Pressure(_Targeted):
     """Shifts the selected parties' announcement logit from this month on (0 removes it)."""
 
@@ -147,13 +154,13 @@ class LegitimacyShock(_Strict):
 
 
 EVENT_CLASSES = (Coup, CoupAttempt, JuntaEnd, PatronChange, Announce, Notify, Revoke, Accede, ExposureChange,
-                 Pressure, CoupRisk, Sanctions, Hostility, Bias, Arrest, LegitimacyShock)
+                 Alignment, Pressure, CoupRisk, Sanctions, Hostility, Bias, Arrest, LegitimacyShock)
 Event = Annotated[Union[EVENT_CLASSES], Field(discriminator="kind")]  # type: ignore[valid-type]
 
 
 EVENT_ADAPTER: pydantic.TypeAdapter = pydantic.TypeAdapter(Event)
 EVENT_KINDS = tuple(cls.model_fields["kind"].annotation.__args__[0] for cls in EVENT_CLASSES)
-REPLAY_KINDS = ("coups", "juntas", "patrons", "court", "exposure")
+REPLAY_KINDS = ("coups", "juntas", "patrons", "court", "exposure", "alignment")
 
 
 class StateOverride(_Strict):

@@ -70,6 +70,22 @@ def test_patron_share_counts_only_the_same_patrons_clients() -> None:
     assert z[[1, 2, 4, 6]].tolist() == [0.5, 0.5, 1.0, 0.0]
 
 
+def test_the_junta_effect_needs_a_court_hostile_patron() -> None:
+    arrays = world([PARTY] * 4, junta=[True, True, False, True], patron=[RUS, RUS, RUS, 0],
+                   patron_strength=[0.8, 0.5, 0.8, 0.8])
+    hostility = np.zeros(5)
+    hostility[RUS] = 0.5
+    first, membership, lead, blocs = memberships([[False]] * 4)
+    numbers = rules.numbers(Params.build({**ONLY, "b_junta": 2.0, "b_pat": 1.0}))
+    view = (np.empty(1), np.empty((1, blocs)), np.empty((1, 5)), np.empty(1), np.empty((1, blocs)))
+    decide.peer_view(numbers, 0, MONTH, arrays, first, membership, lead, *view)
+    z = np.empty(4)
+    decide.announcement_logits(numbers, 0, 0, 4, MONTH, arrays, np.zeros(4, dtype=bool), first, membership, lead,
+                               hostility, 0.0, np.ones(1), *view, z)
+    # junta: (2 + 1) x strength x hostility; no junta: the patron term only; no patron: nothing
+    assert (z + 3.0).tolist() == pytest.approx([1.2, 0.75, 0.4, 0.0])
+
+
 def test_junta_share_counts_other_juntas_only_when_weighted() -> None:
     arrays = world([ANNOUNCED, PARTY, PARTY, PARTY], junta=[True, True, True, False])
     weighted = Params.build({**ONLY, "b_peer": 1.0, "junta_peer_weight": 1.0})

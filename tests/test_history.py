@@ -1,5 +1,7 @@
 """Replaying the record's exogenous shocks after a start date."""
 
+import pytest
+
 from sim import scenario
 from sim.ensemble import run_ensemble
 from sim.history import known_shocks
@@ -31,6 +33,13 @@ def test_court_events_and_bias() -> None:
     assert ("2025-03", "arrest", None) in court
     bias = [v for m, k, v in court if k == "bias"]
     assert bias and all(0 < v < 1 for v in bias)
+
+
+def test_each_years_ideal_points_arrive_the_next_january() -> None:
+    points = {(e.month, e.states[0]): e.value for e in _shocks("alignment", start="2014-06", end="2016-12")}
+    assert {month for month, _ in points} == {"2015-01", "2016-01"}
+    assert points[("2016-01", "BDI")] == pytest.approx(-1.24343)  # Burundi's 2015 estimate
+    assert points[("2015-01", "BDI")] == pytest.approx(-0.470506)
 
 
 def test_shocks_dated_inside_the_start_month_come_in_the_next_month() -> None:
