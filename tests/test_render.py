@@ -92,7 +92,11 @@ def test_compare_and_heatmap_numbers(folders: dict[str, Path]) -> None:
     assert (data[data["scenario"] == "baseline"]["diff_median"] == 0).all()
     render.plot_folder(folders["sweep"], ["heatmap"])
     heat = pd.read_csv(folders["sweep"] / "figures" / "heatmap.csv")
-    assert heat["parties_end_mean"].between(100, 140).all() and set(heat.columns) == {"a0", "b_peer", "parties_end_mean"}
+    runs = pd.read_csv(folders["sweep"] / "runs.csv")
+    expected = runs.groupby(["b_peer", "a0"], as_index=False)["parties_end"].mean()
+    assert set(heat.columns) == {"a0", "b_peer", "parties_end_mean"} and len(heat) == len(expected) == 16
+    merged = heat.merge(expected, on=["b_peer", "a0"])
+    assert np.allclose(merged["parties_end_mean"], merged["parties_end"])
 
 
 def test_provenance_reads_back_from_png_and_pdf(folders: dict[str, Path]) -> None:
