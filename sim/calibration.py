@@ -49,14 +49,15 @@ COUP_PRIORS = {
                              "to half as much again"),
 }
 WITHDRAWAL_PRIORS = {
-    "a0": Prior(-10.0, -5.0, "baseline hazard 0.005 %/yr to 0.7 %/yr, around the all-IGO 0.04 %/yr"),
+    "a0": Prior(-12.0, -5.0, "baseline hazard 0.0006 %/yr to 0.7 %/yr, around the all-IGO 0.04 %/yr"),
     "b_peer": Prior(0.0, 6.0, "the declared range; the literature gives 1-4 without a direct estimate"),
     "b_exp": Prior(0.0, 5.0, "the declared range; relative risk 1 to about 150 at full exposure"),
     "b_div": Prior(0.0, 3.0, "the declared range, around the published 0.95-1.18: fitted to test it on the ICC"),
     "b_junta": Prior(0.0, 5.0, "the declared range"),
     "b_pat": Prior(0.0, 5.0, "the declared range"),
     "b_leg": Prior(0.0, 5.0, "the declared range"),
-    "lam_exit": Prior(0.0, 0.2, "up to a fifth of the court's legitimacy per exit; the feedback that clusters exits"),
+    "lam_exit": Prior(0.0, 0.5, "up to half the court's legitimacy per exit; the feedback that clusters exits"),
+    "legitimacy_tau_months": Prior(12.0, 240.0, "legitimacy recovers over one to twenty years"),
     "revoke_rate": Prior(0.0, 0.15, "per month; up to about half of withdrawals revoked within four months"),
     "acc_a0": Prior(-7.0, -2.0, "accession hazard 0.1 %/yr to 12 %/yr at zero covariates"),
 }

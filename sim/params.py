@@ -128,8 +128,9 @@ class Params:
                                 "assumption: juntas last about four years on average")
 
     # --- court legitimacy: relaxes to 1, its long-run level ---
-    legitimacy_tau_months: float = _p(48.0, 6.0, 240.0, "assumption: relaxation time of 3-5 years, the span "
-                                      "between the 2016 episode and the court's recovery to 124 parties")
+    legitimacy_tau_months: float = _fitted("legitimacy_tau_months", 48.0, 6.0, 240.0, "assumption: relaxation "
+                                           "time of 3-5 years, the span between the 2016 episode and the "
+                                           "court's recovery to 124 parties")
     lam_exit: float = _fitted("lam_exit", 0.025, 0.0, 0.5, "legitimacy lost per announcement or effective exit; "
                               "assumption: the 2016 episode (3 notifications) taken to cost about 0.05-0.10")
     lam_sanc: float = _p(0.002, 0.0, 0.05, "legitimacy lost per month per unit of sanctions level; assumption")
