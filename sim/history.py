@@ -2,8 +2,7 @@
 
 A scenario that starts in the past can `replay` what the data record happened next (coups, juntas
 handing over, patron changes, court-level events, changes in exposure, each year's UN-voting ideal
-points), while the model produces the
-withdrawals, revocations and accessions itself.
+points), while the model produces the withdrawals, revocations and accessions itself.
 """
 
 import datetime as dt
