@@ -18,6 +18,8 @@ from sim.months import first_day, format_month, month_of
 from sim.scenario import Scenario
 
 SHOCKS = ("known", "none")
+# fed with --shocks known; not the ideal points, which the model moves itself after the cutoff
+KNOWN_SHOCKS = ("coups", "juntas", "patrons", "court", "exposure")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +75,7 @@ def scenario_at(template: Scenario, cutoff: dt.date, horizon_months: int, shocks
     if start + horizon_months > month_of(datasets.DATA_END):
         raise UserError(f"--horizon-months {horizon_months}: from {format_month(start)} it goes past the data's "
                         f"end ({datasets.DATA_END}), where no outcome can be scored")
-    replay = ("coups", "juntas", "patrons", "court", "exposure") if shocks == "known" else ()
+    replay = KNOWN_SHOCKS if shocks == "known" else ()
     params = template.params.replace({"coup_multiplier": 0.0, "junta_exit_rate": 0.0, "patron_switch": 0.0}
                                      if replay else {})
     return dataclasses.replace(template.with_window(start, start + horizon_months), name=f"backtest-{cutoff}",

@@ -8,7 +8,7 @@ statistic by its median absolute deviation over the prior draws (Prangle 2017, B
 
 Two stages, since coups do not depend on withdrawals: the coup process runs free and is fitted to the
 record's coup rates; then the withdrawal and accession processes are fitted with the record's coups,
-juntas, patrons, court events and exposure replayed, as in a hindcast. Accessions before 2012 (the
+juntas, patrons, court events, exposure and yearly ideal points replayed, as in a hindcast. Accessions before 2012 (the
 founding ratification wave, which the accession rule does not describe) are replayed as well.
 """
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 from sim import rules
 from sim.params import Params
 
-COVARIATES = ("divergence", "lead", "peer", "exposure", "regime_change", "junta", "grievance", "bias",
+COVARIATES = ("divergence", "lead", "peer", "exposure", "regime_change", "junta_grievance", "grievance", "bias",
               "legitimacy_gap", "pressure")
 
 
