@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import scenario as scenarios
-from sim import sweep
-from sim.execution import executor, in_flight
+from sim.experiments import sweep
+from sim.experiments.execution import executor, in_flight
+from sim.model import scenario as scenarios
 
 
 def main() -> None:

@@ -7,9 +7,9 @@ Prints one line per driver; run on an otherwise idle machine. Single process, on
 import argparse
 import time
 
-from sim import scenario as scenarios
-from sim.ensemble import run_ensemble
-from sim.model import IccModel
+from sim.model import scenario as scenarios
+from sim.model.ensemble import run_ensemble
+from sim.model.mesa_model import IccModel
 
 
 def main() -> None:

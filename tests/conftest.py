@@ -5,7 +5,7 @@ from typing import Callable
 
 import pytest
 
-from sim import scenario
+from sim.model import scenario
 
 
 @pytest.fixture

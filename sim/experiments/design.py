@@ -1,0 +1,104 @@
+"""Experimental designs: which parameter sets a sweep runs.
+
+A full grid, a Latin hypercube (scipy.stats.qmc), Sobol or Morris samples (SALib), or explicit
+parameter sets from a CSV file. Every value is checked against the parameter's declared range.
+"""
+
+import dataclasses
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+from scipy.stats import qmc
+
+from sim.core.errors import UserError
+from sim.core.params import Params, coerce
+
+DESIGNS = ("grid", "lhs", "sobol", "morris")
+MORRIS_LEVELS = 4
+_VARY = re.compile(r"^([a-z_0-9]+)=([^:]+):([^:]+)(?::(\d+))?$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Factor:
+    """A swept parameter: its name, bounds and (for a grid) number of levels."""
+
+    name: str
+    low: float
+    high: float
+    levels: int | None = None
+
+
+def parse_vary(text: str) -> Factor:
+    """Parse KEY=LOW:HIGH[:N], checking the name and both bounds against the parameter's range."""
+    match = _VARY.match(text.strip())
+    if not match:
+        raise UserError(f"--vary {text!r}: expected KEY=LOW:HIGH[:N], e.g. b_peer=1:4:5")
+    name, low, high, levels = match.groups()
+    specs = Params.specs()
+    if name not in specs:
+        raise UserError(f"--vary {name}: unknown parameter (allowed: {', '.join(specs)})")
+    low_value = coerce(specs[name], low, f"--vary {name} low")
+    high_value = coerce(specs[name], high, f"--vary {name} high")
+    if not low_value < high_value:
+        raise UserError(f"--vary {name}: low {low_value} must be below high {high_value}")
+    if levels is not None and int(levels) < 2:
+        raise UserError(f"--vary {name}: a grid needs at least 2 levels, got {levels}")
+    return Factor(name, float(low_value), float(high_value), int(levels) if levels else None)
+
+
+def _problem(factors: list[Factor]) -> dict:
+    return {"num_vars": len(factors), "names": [f.name for f in factors],
+            "bounds": [[f.low, f.high] for f in factors]}
+
+
+def build(design: str, factors: list[Factor], samples: int, seed: int) -> pd.DataFrame:
+    """The design's points as sampled, one row per point, one column per factor (see `values`)."""
+    if not factors:
+        raise UserError("--vary: name at least one parameter to vary (or give --design-file)")
+    names = [f.name for f in factors]
+    if len(set(names)) != len(names):
+        raise UserError(f"--vary: a parameter is named twice ({', '.join(names)})")
+    if design == "grid":
+        axes = [np.linspace(f.low, f.high, f.levels or 3) for f in factors]
+        points = np.array(np.meshgrid(*axes, indexing="ij")).reshape(len(factors), -1).T
+    elif design == "lhs":
+        unit = qmc.LatinHypercube(d=len(factors), seed=seed).random(samples)
+        points = qmc.scale(unit, [f.low for f in factors], [f.high for f in factors])
+    elif design == "sobol":
+        points = sobol_sample.sample(_problem(factors), samples, calc_second_order=False, seed=seed)
+    else:
+        points = morris_sample.sample(_problem(factors), samples, num_levels=MORRIS_LEVELS, seed=seed)
+    return pd.DataFrame(points, columns=names)
+
+
+def from_file(path: Path) -> pd.DataFrame:
+    """Explicit parameter sets: a CSV with one column per parameter and one row per set."""
+    try:
+        frame = pd.read_csv(path)
+    except FileNotFoundError:
+        raise UserError(f"--design-file {path}: no such file") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UserError(f"--design-file {path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
+    if frame.empty:
+        raise UserError(f"--design-file {path}: no parameter sets")
+    values(frame, f"--design-file {path.name}")
+    return frame
+
+
+def values(frame: pd.DataFrame, where: str = "design") -> pd.DataFrame:
+    """The parameter values a design's points run with: validated, integer parameters rounded."""
+    specs = Params.specs()
+    checked = {}
+    for name in frame.columns:
+        if name not in specs:
+            raise UserError(f"{where}: column {name!r} is not a parameter (allowed: {', '.join(specs)})")
+        column = frame[name]
+        if specs[name].type is int and pd.api.types.is_numeric_dtype(column):
+            column = column.round()
+        checked[name] = [coerce(specs[name], value, f"{where} row {row + 1} {name}")
+                         for row, value in enumerate(column)]
+    return pd.DataFrame(checked)

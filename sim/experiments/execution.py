@@ -1,0 +1,66 @@
+"""Executors for sweeps: in-process, a local process pool, or a Dask distributed cluster."""
+
+import concurrent.futures as cf
+import contextlib
+import multiprocessing
+import os
+from typing import Any, Callable, Iterator
+
+from sim.core.errors import UserError
+
+
+class InlineExecutor(cf.Executor):
+    """Runs each task at submission, in this process: the serial executor (`--workers 1`)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(exc)
+        return future
+
+
+@contextlib.contextmanager
+def executor(workers: int | None, scheduler: str | None) -> Iterator[cf.Executor]:
+    """The executor a sweep runs on: Dask if a scheduler address is given, else `workers` processes
+    (all cores by default; 1 runs in this process)."""
+    if scheduler:
+        with _dask(scheduler) as pool:
+            yield pool
+    elif (workers or os.cpu_count() or 1) == 1:
+        yield InlineExecutor()
+    else:
+        pool = cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
+                                      mp_context=multiprocessing.get_context("spawn"))
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # on Ctrl-C, start no queued task; running ones finish
+            raise
+        pool.shutdown()
+
+
+def in_flight(workers: int | None, scheduler: str | None) -> int | None:
+    """How many sweep points to keep submitted at once: one in this process (so each is written before
+    the next starts), two per local worker (so none waits), all on a cluster (its scheduler queues them)."""
+    if scheduler:
+        return None
+    count = workers or os.cpu_count() or 1
+    return 1 if count == 1 else 2 * count
+
+
+@contextlib.contextmanager
+def _dask(address: str) -> Iterator[cf.Executor]:
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise UserError("--scheduler needs Dask: pip install 'iccsim[dask]'") from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UserError(f"--scheduler {address}: cannot connect ({str(exc).splitlines()[0]})") from None
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()

@@ -1,0 +1,414 @@
+"""The `iccsim` command line: list, show, states and run."""
+
+import argparse
+import datetime as dt
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import NoReturn
+
+import pandas as pd
+from tqdm import tqdm
+
+from sim import __version__
+from sim.core.errors import UserError
+from sim.core.months import format_month, parse_date, parse_month
+from sim.core.params import Params
+from sim.data import datasets
+from sim.data.world import build_world
+from sim.experiments import backtest as backtests
+from sim.experiments import calibration, execution, sweep, sweep_folder
+from sim.experiments import design as designs
+from sim.experiments.compare import comparison_table
+from sim.model import scenario as scenarios
+from sim.model.ensemble import Results, run_ensemble
+from sim.model.streams import PROCESSES
+from sim.outputs import fitcheck, render, report
+from sim.outputs.figures import KINDS
+from sim.outputs.render import WIDTHS
+from sim.store import folders
+from sim.store.output import reserve, staged_folder, write_json, write_table
+from sim.store.provenance import environment
+from sim.store.summary import summarise
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UserError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="iccsim", description="Scenario simulator of withdrawals from the Rome Statute.")
+    parser.add_argument("--version", action="version", version=f"iccsim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_parser("list", help="named scenarios with their descriptions")
+    show = commands.add_parser("show", help="a scenario's resolved parameters and events")
+    show.add_argument("scenario")
+    states = commands.add_parser("states", help="the table of states as of a date")
+    states.add_argument("--as-of", default=str(datasets.DATA_END), help="YYYY-MM-DD (default: the data's end)")
+    states.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    run = commands.add_parser("run", help="run an ensemble of a scenario")
+    run.add_argument("scenario", help="a scenario name (see `iccsim list`) or a path to a .toml file")
+    run.add_argument("--runs", type=_positive, default=200, help="number of runs (default: 200)")
+    run.add_argument("--seed", type=_seed, default=0, help="root seed (default: 0)")
+    run.add_argument("--start", help="YYYY-MM, overrides the scenario's start")
+    run.add_argument("--end", help="YYYY-MM, overrides the scenario's end")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
+    run.add_argument("--out", type=Path, help="output folder (default: results/<scenario>-<timestamp>)")
+    compare = commands.add_parser("compare", help="run scenarios with common random numbers and compare them")
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="names or .toml paths; the first is "
+                         "the reference for paired differences")
+    compare.add_argument("--runs", type=_positive, default=200, help="runs per scenario (default: 200)")
+    compare.add_argument("--seed", type=_seed, default=0, help="root seed, shared by all scenarios (default: 0)")
+    compare.add_argument("--out", type=Path, help="output folder (default: results/compare-<timestamp>)")
+    plot = commands.add_parser("plot", help="render figures from a saved results folder")
+    plot.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
+    plot.add_argument("--kind", action="append", choices=list(KINDS), help="a figure kind (repeatable; "
+                      "default: all that fit the folder)")
+    plot.add_argument("--format", default="png", help="png, pdf, svg, comma-separated (default: png)")
+    plot.add_argument("--size", choices=list(WIDTHS), default="single", help="journal column width (default: single)")
+    backtest = commands.add_parser("backtest", help="score forecasts made at a past cutoff against the record")
+    backtest.add_argument("--cutoff", required=True, help="YYYY-MM-DD: the model starts in this month, with the "
+                          "data as known on its first day")
+    backtest.add_argument("--horizon-months", type=_positive, default=60, help="default: 60")
+    backtest.add_argument("--runs", type=_positive, default=500, help="default: 500")
+    backtest.add_argument("--seed", type=_seed, default=0, help="default: 0")
+    backtest.add_argument("--shocks", choices=backtests.SHOCKS, default="known",
+                          help="replay the record's exogenous shocks after the cutoff (known) or none (default: known)")
+    backtest.add_argument("--scenario", default="baseline", help="parameters from this scenario (default: baseline)")
+    backtest.add_argument("--budget", type=_positive, default=calibration.BUDGET,
+                          help=f"parameter sets for the calibration on the record before the cutoff "
+                               f"(see calibrate; default: {calibration.BUDGET})")
+    backtest.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
+    backtest.add_argument("--out", type=Path, help="output folder (default: results/backtest-<cutoff>-<timestamp>)")
+    calibrate = commands.add_parser("calibrate", help="fit the parameters the literature leaves open to the record")
+    calibrate.add_argument("--from", dest="start", default=datasets.FIRST_MONTH,
+                           help=f"YYYY-MM: the runs start in this month (default: {datasets.FIRST_MONTH})")
+    calibrate.add_argument("--to", dest="end", default=datasets.LAST_START_MONTH,
+                           help=f"YYYY-MM: the last month of the record fitted (default: {datasets.LAST_START_MONTH})")
+    calibrate.add_argument("--budget", type=_positive, default=calibration.BUDGET,
+                           help="parameter sets drawn for the withdrawal stage; the coup stage draws an eighth "
+                                f"(at least 16) (default: {calibration.BUDGET})")
+    calibrate.add_argument("--runs", type=_positive, default=calibration.RUNS_PER_DRAW,
+                           help=f"runs per parameter set (default: {calibration.RUNS_PER_DRAW})")
+    calibrate.add_argument("--accept", type=_share, default=calibration.ACCEPT,
+                           help=f"share of parameter sets kept, the closest to the record (default: {calibration.ACCEPT})")
+    calibrate.add_argument("--check-runs", type=_positive, default=500,
+                           help="runs at the fitted values for the fit diagnostics (default: 500)")
+    calibrate.add_argument("--seed", type=_seed, default=0, help="default: 0")
+    calibrate.add_argument("--scenario", default="baseline", help="fixed parameters from this scenario "
+                           "(default: baseline)")
+    calibrate.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
+    calibrate.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    calibrate.add_argument("--out", type=Path, help="output folder (default: results/calibration-<timestamp>)")
+    report = commands.add_parser("report", help="write a brief (Markdown, HTML, PDF) from a results folder")
+    report.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
+    sweep = commands.add_parser("sweep", help="run a design of parameter sets, each several times")
+    sweep.add_argument("scenario", nargs="?", help="a scenario name or .toml path (not with --resume)")
+    sweep.add_argument("--vary", action="append", default=[], metavar="KEY=LOW:HIGH[:N]",
+                       help="a parameter to vary over [LOW, HIGH]; N grid levels (default 3); repeatable")
+    sweep.add_argument("--design", choices=designs.DESIGNS, help="default: grid")
+    sweep.add_argument("--samples", type=_positive,
+                       help="LHS points, Sobol base samples (points = N x (k + 2)) or Morris trajectories "
+                            "(points = N x (k + 1)); default: 16")
+    sweep.add_argument("--design-file", type=Path, help="CSV of explicit parameter sets instead of --vary")
+    sweep.add_argument("--runs", type=_positive, help="runs per design point (default: 20)")
+    sweep.add_argument("--seed", type=_seed, help="root seed (default: 0)")
+    sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="a parameter fixed for the whole sweep")
+    sweep.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    sweep.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep in DIR")
+    sweep.add_argument("--out", type=Path, help="output folder (default: results/sweep-<scenario>-<timestamp>)")
+    return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1000000, got {text!r}")
+    return int(text)
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share in (0, 1], got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    if not text.isdigit() or int(text) >= 2**63:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 2^63-1, got {text!r}")
+    return int(text)
+
+
+def _on_terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # so that a run stopped by SIGTERM cleans up like one stopped by Ctrl-C
+
+
+def main(argv: list[str] | None = None) -> int:
+    previous = signal.signal(signal.SIGTERM, _on_terminate)
+    try:
+        args = _parser().parse_args(argv)
+        return {"list": _list, "show": _show, "states": _states, "run": _run,
+                "compare": _compare, "sweep": _sweep, "plot": _plot, "report": _report,
+                "backtest": _backtest, "calibrate": _calibrate}[args.command](args)
+    except UserError as exc:
+        print(f"iccsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("iccsim: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into a reader that stopped early, such as `head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _list(args: argparse.Namespace) -> int:
+    for name in scenarios.available():
+        loaded = scenarios.load(name)
+        print(f"{name:26s} {loaded.title}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    chosen = scenarios.load(args.scenario)
+    shown = {"differences": chosen.differences()} if chosen.parent else {}
+    shown |= {"resolved": chosen.describe(),
+              "parameter_table": {name: {"value": getattr(chosen.params, name), "range": [spec.metadata["low"],
+                                                                                          spec.metadata["high"]],
+                                         "basis": spec.metadata["basis"],
+                                         **({"calibration": spec.metadata["calibration"]}
+                                            if spec.metadata["calibration"] else {})}
+                                  for name, spec in Params.specs().items()}}
+    print(json.dumps(shown, indent=2))
+    return 0
+
+
+def _states(args: argparse.Namespace) -> int:
+    table = build_world(parse_date(args.as_of, "--as-of")).table
+    columns = ["iso3", "name", "un_group", "status", "entry_into_force", "notified", "effective",
+               "population_thousands", "ideal_point", "divergence", "patron", "patron_strength", "junta",
+               "last_coup", "coup_rate", "exposure", "blocs"]
+    table = table[columns].copy()
+    for column in ("entry_into_force", "notified", "effective", "last_coup"):
+        table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m-%d").fillna("")
+    if args.csv:
+        table.to_csv(sys.stdout, index=False)
+    else:
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+def _overrides(pairs: list[str]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--set {pair!r}: expected KEY=VALUE")
+        overrides[key.strip()] = value.strip()
+    return overrides
+
+
+def _run(args: argparse.Namespace) -> int:
+    chosen = scenarios.load(args.scenario)
+    chosen = chosen.with_window(parse_month(args.start, "--start") if args.start else None,
+                                parse_month(args.end, "--end") if args.end else None)
+    chosen = chosen.with_params(_overrides(args.set))
+    if ignored := chosen.events_outside_window():
+        print(f"iccsim: note: {ignored} scenario event(s) fall outside {format_month(chosen.start + 1)} to "
+              f"{format_month(chosen.end)} and are ignored", file=sys.stderr)
+    out = args.out or reserve(_default_out(chosen.name))
+    with staged_folder(out, reserved=args.out is None) as folder:
+        started = time.time()
+        results = _ensemble(chosen, args)
+        _write_results(folder, results)
+        write_json(folder / "manifest.json", _manifest([chosen], [results], args, started))
+        render.plot_folder(folder)
+    runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
+    print(f"wrote {out} ({runs}, {format_month(chosen.start)} to {format_month(chosen.end)})")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    chosen = [scenarios.load(name) for name in args.scenarios]
+    labels = folders.labels([c.name for c in chosen])
+    out = args.out or reserve(_default_out("compare"))
+    with staged_folder(out, reserved=args.out is None) as folder:
+        started = time.time()
+        results = []
+        for label, scenario in zip(labels, chosen):
+            (folder / label).mkdir()
+            results.append(_ensemble(scenario, args))
+            _write_results(folder / label, results[-1])
+        table = comparison_table(labels, results)
+        table.to_csv(folder / "comparison.csv", index=False)
+        write_json(folder / "manifest.json", _manifest(chosen, results, args, started))
+        render.plot_folder(folder)
+    print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
+                 "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    print(f"wrote {out}")
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    started = time.time()
+    if args.resume:
+        given = [name for name in ("scenario", "vary", "design_file", "set", "out", "design", "samples", "runs", "seed")
+                 if getattr(args, name)]
+        if given:
+            raise UserError(f"--resume DIR takes the sweep's settings from DIR; drop {', '.join(given)} "
+                            "(only --workers or --scheduler may be given)")
+        folder, settings = args.resume, sweep.read_settings(args.resume)
+        chosen = sweep_folder.resumed_scenario(settings)
+        raw = pd.read_csv(folder / "design.csv").drop(columns="point")
+    else:
+        if not args.scenario:
+            raise UserError("sweep: name a scenario (or give --resume DIR)")
+        chosen = scenarios.load(args.scenario).with_params(_overrides(args.set))
+        args.design, args.samples = args.design or "grid", args.samples or 16
+        args.runs, args.seed = args.runs or 20, args.seed or 0
+        if args.design_file:
+            if args.vary:
+                raise UserError("--design-file and --vary exclude each other")
+            raw, factors = designs.from_file(args.design_file), []
+        else:
+            factors = [designs.parse_vary(text) for text in args.vary]
+            raw = designs.build(args.design, factors, args.samples, args.seed)
+        settings = sweep_folder.settings_for(args.scenario, _overrides(args.set),
+                                             "file" if args.design_file else args.design, args.samples, factors,
+                                             args.runs, args.seed)
+        folder = args.out or reserve(_default_out(f"sweep-{chosen.name}"))
+        sweep_folder.start(folder, chosen, raw, settings, reserved=args.out is None)
+    values = designs.values(raw)
+    try:
+        with execution.executor(args.workers, args.scheduler) as pool, \
+                tqdm(total=len(values), desc=chosen.name, unit="point", disable=None, file=sys.stderr) as bar:
+            failures = sweep.execute(folder, chosen, values, settings["runs"], settings["seed"], pool, bar.update,
+                                     execution.in_flight(args.workers, args.scheduler))
+    except KeyboardInterrupt:
+        print(f"iccsim: interrupted; finished points are kept in {folder}: continue with "
+              f"iccsim sweep --resume {folder}", file=sys.stderr)
+        return 130
+    sweep_folder.finish(folder, chosen, raw, values, settings, failures, started)
+    render.plot_folder(folder)
+    print(f"wrote {folder} ({len(values)} points x {settings['runs']} runs"
+          + (f"; {len(failures)} points failed, see errors.csv)" if failures else ")"))
+    return 0
+
+
+def _default_out(name: str) -> Path:
+    """results/<name>-<timestamp> (see output.reserve for names already taken)."""
+    return Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+
+
+def _ensemble(chosen: scenarios.Scenario, args: argparse.Namespace) -> Results:
+    with tqdm(total=args.runs, desc=chosen.name, unit="run", disable=None, file=sys.stderr) as bar:
+        return run_ensemble(chosen, args.runs, args.seed, progress=bar.update)
+
+
+def _write_results(folder: Path, results: Results) -> None:
+    """A scenario's run tables and their summary."""
+    for name in ("runs", "timeseries", "events"):
+        write_table(folder, name, getattr(results, name))
+    summarise(results.timeseries).to_csv(folder / "summary.csv", index=False)
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    cutoff = parse_date(args.cutoff, "--cutoff")
+    template = scenarios.load(args.scenario)
+    backtests.scenario_at(template, cutoff, args.horizon_months, args.shocks)  # checks the window first
+    out = args.out or reserve(_default_out(f"backtest-{cutoff}"))
+    with staged_folder(out, reserved=args.out is None) as folder:
+        started = time.time()
+        with execution.executor(args.workers, None) as pool:
+            result = backtests.run(template, cutoff, args.horizon_months, args.runs, args.seed, args.shocks,
+                                   args.budget, pool)
+        result.states.to_csv(folder / "forecasts.csv", index=False)
+        result.scores.to_csv(folder / "scores.csv", index=False)
+        calibration.adopted(result.calibration, args.seed).to_csv(folder / "calibration.csv", index=False)
+        write_json(folder / "manifest.json", {**environment(), "cutoff": str(cutoff), "horizon_months":
+                                              args.horizon_months, "runs": args.runs, "root_seed": args.seed,
+                                              "shocks": args.shocks, "scenario": template.name,
+                                              "calibration_budget": args.budget,
+                                              "seconds": round(time.time() - started, 3), "status": "complete"})
+    print(result.scores.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    hits = result.states[result.states["announced"] == 1]
+    print("announced:", ", ".join(f"{r.iso3} (rank {r.model_rank})" for r in hits.itertuples()) or "none")
+    print(f"wrote {out}")
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    start, end = parse_month(args.start, "--from"), parse_month(args.end, "--to")
+    template = scenarios.load(args.scenario)
+    calibration.stages(template, start, end)  # checks the window before anything runs
+    out = args.out or reserve(_default_out("calibration"))
+    draws = args.budget + max(16, args.budget // 8)
+    with staged_folder(out, reserved=args.out is None) as folder:
+        started = time.time()
+        with execution.executor(args.workers, args.scheduler) as pool, \
+                tqdm(total=draws * args.runs, desc="calibrate", unit="run", disable=None, file=sys.stderr) as bar:
+            fitted = calibration.fit(template, start, end, args.budget, args.runs, args.seed, args.accept, pool,
+                                     progress=bar.update)
+        checked = fitcheck.check(fitted, template, args.check_runs, args.seed)
+        calibration.adopted(fitted, args.seed).to_csv(folder / "calibration.csv", index=False)
+        fitted.fitted.to_csv(folder / "fitted.csv", index=False)
+        fitted.draws.to_csv(folder / "draws.csv", index=False)
+        checked.statistics.to_csv(folder / "fit.csv", index=False)
+        checked.patterns.to_csv(folder / "patterns.csv", index=False)
+        provenance = {**environment(), "scenarios": [template.name], "runs": args.check_runs, "runs_per": "month",
+                      "seed": args.seed, "start": format_month(start), "horizon": format_month(end)}
+        render.render(fitcheck.figure(checked), folder / "figures", ("png", "pdf"), "double", provenance)
+        write_json(folder / "manifest.json", {**environment(), "window": [format_month(start + 1), format_month(end)],
+                                              "scenario": template.name, "budget": args.budget, "runs": args.runs,
+                                              "accept": args.accept, "check_runs": args.check_runs,
+                                              "root_seed": args.seed, "seconds": round(time.time() - started, 3),
+                                              "status": "complete"})
+    print(fitted.fitted[["parameter", "value", "q05", "q95", "prior_low", "prior_high"]].to_string(
+        index=False, float_format=lambda v: f"{v:.3f}"))
+    print(checked.patterns.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    print(f"wrote {out}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    written = report.write(args.folder)
+    print(f"wrote {', '.join(str(p) for p in written)}")
+    return 0
+
+
+def _plot(args: argparse.Namespace) -> int:
+    written = render.plot_folder(args.folder, args.kind, render.parse_formats(args.format), args.size)
+    print(f"wrote {len(written)} files in {args.folder / 'figures'}")
+    return 0
+
+
+def _manifest(chosen: list[scenarios.Scenario], results: list[Results], args: argparse.Namespace,
+              started: float) -> dict[str, object]:
+    return {
+        **environment(),
+        "scenarios": [c.name for c in chosen],
+        "scenario_files": {name: digest for c in chosen for name, digest in c.file_hashes.items()},
+        "resolved": [c.describe() for c in chosen],
+        "parties_at_start": [int(r.runs["parties_start"].iloc[0]) for r in results],
+        "runs": args.runs,
+        "root_seed": args.seed,
+        "run_seeds": {"rule": "numpy SeedSequence(root_seed, spawn_key=(run, process))",
+                      "runs": list(range(args.runs)), "processes": list(PROCESSES)},
+        "started": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(time.time() - started, 3),
+        "status": "complete",
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

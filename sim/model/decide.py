@@ -1,0 +1,247 @@
+"""One month of the random processes, compiled: what each state's peers look like, then each state's
+coups, announcement, legal steps and accession, decided on the world at the start of the month.
+
+`peer_view` sums up one run's world (the parties' mean ideal point and the shares of exiting peers by
+bloc, patron and junta); `announcement_logits`, `accession_logits` and `decide` work on a range of states,
+so each Mesa agent calls them for its own state and the ensemble for all states of every run (`advance`):
+the same code either way. (A range, not one state per call: passing the arrays to a compiled function
+costs more than a state's whole month.) A state's decisions depend only on its own attributes and the view
+taken before anyone moved, so applying them at once, state by state, gives what applying them all at the
+end would.
+"""
+
+import math
+from typing import Any
+
+import numpy as np
+
+from sim.model import rules
+from sim.model.rules import jit
+from sim.model.state import ACCEDING, ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, PER_STATE, RUS, USA_ISR, WITHDRAWN
+from sim.model.streams import PROCESSES
+
+# positions of the per-state arrays in SimState.arrays()
+STATUS, STATUS_MONTH, ANNOUNCE_MONTH, NOTIFY_MONTH, STALLED, IDEAL_POINT, PATRON, PATRON_STRENGTH, \
+    PATRON_TARGET, JUNTA, LAST_ATTEMPT, REGIME_CHANGE, TURNOVER, COUP_RATE, COUP_FACTOR, EXPOSURE, PRESSURE, \
+    INITIALLY_NOTIFIED = range(len(PER_STATE))
+EVENTS = ("coup_attempt", "coup", "patron_switch", "junta_end", "announced", "notified", "revoked",
+          "withdrawn", "deposited", "entered_into_force")
+TALLIES = ("further_exit",)  # counted, not written to the event log: withdrawals not pending at the start
+(COUP_ATTEMPT, COUP, PATRON_SWITCH, JUNTA_END, ANNOUNCED_BIT, NOTIFIED_BIT, REVOKED, WITHDRAWN_BIT, DEPOSITED,
+ ENTERED, FURTHER_EXIT) = (1 << code for code in range(len(EVENTS) + len(TALLIES)))
+# draws, in the order of sim.model.streams.PROCESSES
+COUPS, REGIMES, ANNOUNCEMENTS, NOTIFICATIONS, REVOCATIONS, ACCESSIONS = range(len(PROCESSES))
+TO_UNIT = 2.0 ** -32  # 32 random bits to a uniform number in [0, 1)
+
+
+@jit
+def peer_view(p: Any, r: int, month: int, arrays: tuple, first: np.ndarray, membership: np.ndarray,
+              membership_lead: np.ndarray, mean_ideal: np.ndarray, bloc_ratio: np.ndarray, patron_ratio: np.ndarray,
+              junta_ratio: np.ndarray, lead_count: np.ndarray) -> None:
+    """Run r's view: the parties' mean ideal point, and for each bloc, patron and the juntas the share of
+    exiting peers among the eligible ones other than the state itself (written into row r of the last
+    five arrays). Exiting: announced, notified or withdrawn within the peer window; eligible: in the
+    Statute or exiting."""
+    status, status_month, announce_month, ideal = arrays[STATUS], arrays[STATUS_MONTH], arrays[ANNOUNCE_MONTH], \
+        arrays[IDEAL_POINT]
+    patron, junta = arrays[PATRON], arrays[JUNTA]
+    states, blocs, patrons = status.shape[1], bloc_ratio.shape[1], patron_ratio.shape[1]
+    exiting_bloc, eligible_bloc = np.zeros(blocs), np.zeros(blocs)
+    exiting_patron, eligible_patron = np.zeros(patrons), np.zeros(patrons)
+    total, count, exiting_junta, eligible_junta = 0.0, 0, 0.0, 0.0
+    lead_count[r, :] = 0.0
+    for s in range(states):
+        code = status[r, s]
+        in_statute = PARTY <= code <= NOTIFIED
+        if in_statute:
+            total += ideal[r, s]
+            count += 1
+        exiting = code == ANNOUNCED or code == NOTIFIED or (
+            code == WITHDRAWN and month - status_month[r, s] <= p.peer_window_months)
+        eligible = in_statute or exiting
+        for j in range(first[s], first[s + 1]):
+            b = membership[j]
+            exiting_bloc[b] += exiting
+            eligible_bloc[b] += eligible
+            if membership_lead[j] and month - announce_month[r, s] <= p.lead_window_months:
+                lead_count[r, b] += 1.0
+        if patron[r, s] > 0:
+            exiting_patron[patron[r, s]] += exiting
+            eligible_patron[patron[r, s]] += eligible
+        if junta[r, s]:
+            exiting_junta += exiting
+            eligible_junta += eligible
+    mean_ideal[r] = total / max(count, 1)
+    for b in range(blocs):
+        others = eligible_bloc[b] - 1.0
+        bloc_ratio[r, b] = exiting_bloc[b] / others if others > 0 else 0.0
+    for k in range(patrons):
+        others = eligible_patron[k] - 1.0
+        patron_ratio[r, k] = exiting_patron[k] / others if others > 0 else 0.0
+    junta_ratio[r] = exiting_junta / (eligible_junta - 1.0) if eligible_junta > 1.0 else 0.0
+
+
+@jit
+def announcement_logits(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, african: np.ndarray,
+                        first: np.ndarray, membership: np.ndarray, membership_lead: np.ndarray,
+                        hostility: np.ndarray, africa_bias: float,
+                        legitimacy: np.ndarray, mean_ideal: np.ndarray, bloc_ratio: np.ndarray,
+                        patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray,
+                        z: np.ndarray) -> float:
+    """The annual log-odds that each party among states begin..end-1 of run r announces withdrawal this
+    month, into z; returns the largest (-inf without a party)."""
+    status, announce_month, ideal = arrays[STATUS], arrays[ANNOUNCE_MONTH], arrays[IDEAL_POINT]
+    patrons, juntas, strength = arrays[PATRON], arrays[JUNTA], arrays[PATRON_STRENGTH]
+    top = -math.inf
+    for s in range(begin, end):
+        if status[r, s] != PARTY:
+            continue
+        patron, junta = patrons[r, s], juntas[r, s]
+        recent_lead = month - announce_month[r, s] <= p.lead_window_months
+        peer, lead = 0.0, 0.0
+        for j in range(first[s], first[s + 1]):
+            b = membership[j]
+            peer = max(peer, bloc_ratio[r, b])
+            if lead_count[r, b] - (1.0 if recent_lead and membership_lead[j] else 0.0) > 0:
+                lead = 1.0
+        if patron > 0:
+            peer = max(peer, patron_ratio[r, patron])
+        if p.junta_peer_weight > 0 and junta:
+            peer = max(peer, p.junta_peer_weight * junta_ratio[r])
+        grievance = strength[r, s] * hostility[patron]
+        z[s] = rules.announcement_logit(
+            p,
+            abs(ideal[r, s] - mean_ideal[r]),
+            lead,
+            peer,
+            arrays[EXPOSURE][r, s],
+            1.0 if month - arrays[REGIME_CHANGE][r, s] < p.regime_change_window_months else 0.0,
+            grievance if junta else 0.0,
+            grievance,
+            (1.0 if african[s] else 0.0) * africa_bias,
+            1.0 - legitimacy[r],
+            arrays[PRESSURE][r, s],
+        )
+        top = max(top, z[s])
+    return top
+
+
+@jit
+def accession_logits(p: Any, r: int, begin: int, end: int, arrays: tuple, hostility: np.ndarray,
+                     mean_ideal: np.ndarray, z: np.ndarray) -> float:
+    """The annual log-odds that each non-party among states begin..end-1 of run r deposits an instrument
+    of accession this month, into z; returns the largest (-inf without a non-party)."""
+    status, patrons, strength, ideal = arrays[STATUS], arrays[PATRON], arrays[PATRON_STRENGTH], arrays[IDEAL_POINT]
+    top = -math.inf
+    for s in range(begin, end):
+        if status[r, s] == NON_PARTY or status[r, s] == WITHDRAWN:
+            grievance = strength[r, s] * hostility[patrons[r, s]]
+            z[s] = rules.accession_logit(p, abs(ideal[r, s] - mean_ideal[r]), grievance)
+            top = max(top, z[s])
+    return top
+
+
+@jit
+def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, african: np.ndarray,
+           draws: np.ndarray, z: np.ndarray, announce_bound: float, z_accession: np.ndarray,
+           accession_bound: float, bits: np.ndarray) -> None:
+    """States begin..end-1 of run r this month: their events added as bits to `bits` (see EVENTS,
+    TALLIES), and applied to their attributes. `draws` are the month's draws as 32-bit integers, shape (processes,
+    runs, states); z and z_accession the log-odds from `announcement_logits` and `accession_logits`;
+    the bounds are upper bounds of the monthly announcement and accession probabilities (1 when
+    unknown): the exact probability is computed only for draws below them."""
+    status, status_month, junta = arrays[STATUS], arrays[STATUS_MONTH], arrays[JUNTA]
+    for s in range(begin, end):
+        code, events = status[r, s], 0
+        # coups and regimes; a monthly probability never exceeds its annual one, which bounds the draw
+        u = draws[COUPS, r, s] * TO_UNIT
+        annual = rules.coup_annual(p, arrays[COUP_RATE][r, s], arrays[COUP_FACTOR][r, s],
+                                   month - arrays[LAST_ATTEMPT][r, s] <= p.coup_trap_months)
+        success = switch = False
+        if u < annual:
+            attempt = rules.monthly(annual)
+            if u < attempt:
+                success = u < attempt * p.coup_success
+                # given success, u / (attempt * coup_success) is uniform: it decides the patron switch
+                switch = success and african[s] and arrays[PATRON][r, s] != RUS and \
+                    u < attempt * p.coup_success * p.patron_switch
+                events |= COUP if success else COUP_ATTEMPT
+                arrays[LAST_ATTEMPT][r, s] = month
+        junta_end = junta[r, s] and not success and draws[REGIMES, r, s] * TO_UNIT < p.junta_exit_rate
+        # withdrawal announcement, legal pipeline and accession
+        new_status = code
+        if code == PARTY:
+            u = draws[ANNOUNCEMENTS, r, s] * TO_UNIT
+            if u < announce_bound:
+                chance = rules.monthly_from_logit(z[s])
+                if u < chance:
+                    new_status = ANNOUNCED
+                    arrays[ANNOUNCE_MONTH][r, s] = month
+                    arrays[STALLED][r, s] = u < chance * p.stall_share
+                    events |= ANNOUNCED_BIT
+        elif code == ANNOUNCED or code == NOTIFIED:
+            if code == NOTIFIED and month - arrays[NOTIFY_MONTH][r, s] >= rules.NOTICE_MONTHS:
+                new_status = WITHDRAWN
+                events |= WITHDRAWN_BIT | (0 if arrays[INITIALLY_NOTIFIED][r, s] else FURTHER_EXIT)
+            elif draws[REVOCATIONS, r, s] * TO_UNIT < rules.revocation_probability(
+                    p, junta[r, s], month - arrays[TURNOVER][r, s] < p.turnover_window_months):
+                new_status = PARTY
+                events |= REVOKED
+            elif code == ANNOUNCED and draws[NOTIFICATIONS, r, s] * TO_UNIT < rules.notification_probability(
+                    p, arrays[STALLED][r, s]):
+                new_status = NOTIFIED
+                arrays[NOTIFY_MONTH][r, s] = month
+                events |= NOTIFIED_BIT
+        elif code == ACCEDING:
+            if month - status_month[r, s] >= rules.ENTRY_MONTHS:
+                new_status = PARTY
+                events |= ENTERED
+        else:  # a non-party or a former party
+            u = draws[ACCESSIONS, r, s] * TO_UNIT
+            if u < accession_bound and u < rules.monthly_from_logit(z_accession[s]):
+                new_status = ACCEDING
+                events |= DEPOSITED
+        if new_status != code:
+            status[r, s] = new_status
+            status_month[r, s] = month
+        # regimes and patrons
+        if success or junta_end:
+            junta[r, s] = success
+            arrays[REGIME_CHANGE][r, s] = month
+        if junta_end:
+            arrays[TURNOVER][r, s] = month
+            events |= JUNTA_END
+        if switch:
+            arrays[PATRON][r, s] = RUS
+            arrays[PATRON_STRENGTH][r, s] = 0.0
+            arrays[PATRON_TARGET][r, s] = p.patron_strength_after_switch
+            events |= PATRON_SWITCH
+        patron, strength = arrays[PATRON][r, s], arrays[PATRON_STRENGTH][r, s]
+        if junta[r, s] and (patron == RUS or patron == USA_ISR):
+            pole = p.pole_rus if patron == RUS else p.pole_usa_isr
+            arrays[IDEAL_POINT][r, s] = rules.drifted(p, arrays[IDEAL_POINT][r, s], pole, strength)
+        if strength < arrays[PATRON_TARGET][r, s]:
+            arrays[PATRON_STRENGTH][r, s] = rules.ramped(p, strength, arrays[PATRON_TARGET][r, s])
+        bits[r, s] |= events
+
+
+@jit
+def advance(p: Any, month: int, arrays: tuple, african: np.ndarray, first: np.ndarray, membership: np.ndarray,
+            membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float, legitimacy: np.ndarray,
+            draws: np.ndarray, bits: np.ndarray, blocs: int) -> None:
+    """Every state of every run for one month; `draws` has shape (processes, runs, states) and the
+    events are added to `bits` (runs, states)."""
+    runs, states = bits.shape
+    mean_ideal, junta_ratio = np.empty(runs), np.empty(runs)
+    bloc_ratio, lead_count = np.empty((runs, blocs)), np.empty((runs, blocs))
+    patron_ratio = np.empty((runs, hostility.shape[0]))
+    z, z_accession = np.empty(states), np.empty(states)
+    for r in range(runs):
+        peer_view(p, r, month, arrays, first, membership, membership_lead, mean_ideal, bloc_ratio, patron_ratio,
+                  junta_ratio, lead_count)
+        top = announcement_logits(p, r, 0, states, month, arrays, african, first, membership, membership_lead,
+                                  hostility, africa_bias, legitimacy, mean_ideal, bloc_ratio, patron_ratio,
+                                  junta_ratio, lead_count, z)
+        top_accession = accession_logits(p, r, 0, states, arrays, hostility, mean_ideal, z_accession)
+        decide(p, r, 0, states, month, arrays, african, draws, z, rules.monthly_from_logit(top), z_accession,
+               rules.monthly_from_logit(top_accession), bits)

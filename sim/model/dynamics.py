@@ -1,0 +1,217 @@
+"""One month of the model: scheduled events, then the random processes (sim.decide) and court
+legitimacy. Events are bit masks per state (see sim.model.decide.EVENTS); a month's are counted per run."""
+
+import dataclasses
+from typing import Any
+
+import numba
+import numpy as np
+
+from sim.core.months import parse_month
+from sim.core.params import Params
+from sim.data.datasets import BLOC_CODES, GROUP_CODES, PATRON_CODES
+from sim.model import decide, history, rules
+from sim.model.decide import EVENTS, TALLIES
+from sim.model.scenario import Scenario
+from sim.model.state import ACCEDING, ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, WITHDRAWN, SimState, Static
+
+CODES = EVENTS + TALLIES
+MEASURES = ("parties", "announced", "notified", "withdrawn", "exits", "further_exits", "accessions", "juntas",
+            "legitimacy", "population_share")
+
+
+@dataclasses.dataclass(frozen=True)
+class ScheduledEvent:
+    """A scenario event with its target states resolved to indices."""
+
+    kind: str
+    targets: np.ndarray
+    spec: Any
+
+
+def schedule(scenario: Scenario, static: Static) -> dict[int, list[ScheduledEvent]]:
+    """Scenario events by month, for months inside the run window (after the start month)."""
+    by_month: dict[int, list[ScheduledEvent]] = {}
+    shocks = history.known_shocks(scenario.replay, scenario.start, scenario.end)
+    for event in sorted([*scenario.events, *shocks], key=lambda e: parse_month(e.month)):
+        month = parse_month(event.month)
+        if scenario.start < month <= scenario.end:
+            by_month.setdefault(month, []).append(ScheduledEvent(event.kind, _targets(event, static), event))
+    return by_month
+
+
+def _targets(event: Any, static: Static) -> np.ndarray:
+    chosen = np.zeros(static.size, dtype=bool)
+    chosen[static.index(list(getattr(event, "states", [])))] = True
+    for group in getattr(event, "groups", []):
+        chosen |= static.group == GROUP_CODES.index(group)
+    for bloc in getattr(event, "blocs", []):
+        chosen |= static.bloc_members[:, BLOC_CODES.index(bloc)]
+    return np.flatnonzero(chosen)
+
+
+def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p: Params,
+                    log: np.ndarray) -> np.ndarray:
+    """Apply this month's scenario events in place; record them in the event bits `log`; return arrests
+    per run."""
+    arrests = np.zeros(state.runs)
+    for event in events:
+        if event.kind == "alignment":  # many a year when replayed: set directly, without a mask
+            state.ideal_point[:, event.targets] = event.spec.value
+            continue
+        hit = np.zeros(state.status.shape, dtype=bool)
+        hit[:, event.targets] = True
+        spec = event.spec
+        if event.kind == "coup":
+            state.junta |= hit
+            state.last_attempt[hit] = month
+            state.regime_change[hit] = month
+            _record(log, "coup", hit)
+            if spec.patron is not None:
+                _set_patron(state, hit, PATRON_CODES.index(spec.patron), 0.0, p.patron_strength_after_switch)
+                _record(log, "patron_switch", hit)
+        elif event.kind == "coup_attempt":
+            state.last_attempt[hit] = month
+            _record(log, "coup_attempt", hit)
+        elif event.kind == "junta_end":
+            hit &= state.junta
+            state.junta &= ~hit
+            state.regime_change[hit] = month
+            state.turnover[hit] = month
+            _record(log, "junta_end", hit)
+        elif event.kind == "patron":
+            _set_patron(state, hit, PATRON_CODES.index(spec.patron), spec.strength, spec.strength)
+        elif event.kind == "announce":
+            _announce(state, hit & (state.status == PARTY), month, np.zeros_like(hit), log)
+        elif event.kind == "notify":
+            _announce(state, hit & (state.status == PARTY), month, np.zeros_like(hit), log)
+            _notify(state, hit & (state.status == ANNOUNCED), month, log)
+        elif event.kind == "revoke":
+            _revoke(state, hit & ((state.status == ANNOUNCED) | (state.status == NOTIFIED)), month, log)
+        elif event.kind == "accede":
+            _accede(state, hit & ((state.status == NON_PARTY) | (state.status == WITHDRAWN)), month, log)
+        elif event.kind == "exposure":
+            state.exposure[hit] = spec.value
+        elif event.kind == "pressure":
+            state.pressure[hit] = spec.value
+        elif event.kind == "coup_risk":
+            state.coup_factor[hit] = spec.factor
+        elif event.kind == "sanctions":
+            state.sanctions = spec.value
+        elif event.kind == "hostility":
+            state.hostility[PATRON_CODES.index(spec.patron)] = spec.value
+        elif event.kind == "bias":
+            state.africa_bias = spec.value
+        elif event.kind == "arrest":
+            arrests += spec.count
+        elif event.kind == "legitimacy":
+            state.legitimacy[:] = np.clip(state.legitimacy + spec.delta, 0.0, 1.0)
+    return arrests
+
+
+def step(state: SimState, static: Static, p: Params, draws: np.ndarray, events: list[ScheduledEvent],
+         month: int) -> tuple[np.ndarray, np.ndarray]:
+    """Advance every replicate by one month; return the month's event bits (runs, states) and their
+    counts per run and event code (runs, codes)."""
+    bits = np.zeros(state.status.shape, dtype=np.int16)
+    arrests = apply_scheduled(state, events, month, p, bits)
+    decide.advance(rules.numbers(p), month, state.arrays(), static.african, static.first, static.membership,
+                   static.membership_lead, state.hostility, state.africa_bias, state.legitimacy, draws, bits,
+                   len(BLOC_CODES))
+    counts = count(bits, len(CODES))
+    update_legitimacy(state, p, counts, arrests)
+    return bits, counts
+
+
+@numba.njit(cache=True)
+def count(bits: np.ndarray, codes: int) -> np.ndarray:
+    """Events of each code per run."""
+    runs, states = bits.shape
+    counts = np.zeros((runs, codes), dtype=np.int64)
+    for r in range(runs):
+        for s in range(states):
+            if bits[r, s]:
+                for code in range(codes):
+                    counts[r, code] += (bits[r, s] >> code) & 1
+    return counts
+
+
+def update_legitimacy(state: SimState, p: Params, counts: np.ndarray, arrests: np.ndarray) -> None:
+    state.legitimacy = rules.next_legitimacy(
+        p, state.legitimacy,
+        exits=counts[:, CODES.index("announced")] + counts[:, CODES.index("withdrawn")],
+        accessions=counts[:, CODES.index("entered_into_force")],
+        arrests=arrests,
+        sanctions=state.sanctions,
+    )
+
+
+def measures(state: SimState, static: Static, totals: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-replicate aggregates of the current month; `totals` are the event counts so far (runs, codes)."""
+    counts, population = _status_counts(state.status, state.junta, static.population)
+    return {
+        "parties": counts[:, PARTY] + counts[:, ANNOUNCED] + counts[:, NOTIFIED],
+        "announced": counts[:, ANNOUNCED],
+        "notified": counts[:, NOTIFIED],
+        "withdrawn": counts[:, WITHDRAWN],
+        "exits": totals[:, CODES.index("withdrawn")].copy(),
+        "further_exits": totals[:, CODES.index("further_exit")].copy(),
+        "accessions": totals[:, CODES.index("entered_into_force")].copy(),
+        "juntas": counts[:, -1],
+        "legitimacy": state.legitimacy.copy(),
+        "population_share": population / static.population.sum(),
+    }
+
+
+@numba.njit(cache=True)
+def _status_counts(status: np.ndarray, junta: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per run: states in each status and under a junta (last column), and the population of the parties."""
+    runs, states = status.shape
+    counts = np.zeros((runs, WITHDRAWN + 2), dtype=np.int64)
+    inside = np.zeros(runs)
+    for r in range(runs):
+        for s in range(states):
+            counts[r, status[r, s]] += 1
+            counts[r, WITHDRAWN + 1] += junta[r, s]
+            if PARTY <= status[r, s] <= NOTIFIED:
+                inside[r] += population[s]
+    return counts, inside
+
+
+def _record(log: np.ndarray, name: str, mask: np.ndarray) -> None:
+    log[mask] |= 1 << CODES.index(name)
+
+
+def _set_status(state: SimState, mask: np.ndarray, status: int, month: int) -> None:
+    state.status[mask] = status
+    state.status_month[mask] = month
+
+
+def _announce(state: SimState, mask: np.ndarray, month: int, stalls: np.ndarray,
+              log: dict[str, np.ndarray]) -> None:
+    _set_status(state, mask, ANNOUNCED, month)
+    state.announce_month[mask] = month
+    state.stalled[mask] = stalls[mask]
+    _record(log, "announced", mask)
+
+
+def _notify(state: SimState, mask: np.ndarray, month: int, log: dict[str, np.ndarray]) -> None:
+    _set_status(state, mask, NOTIFIED, month)
+    state.notify_month[mask] = month
+    _record(log, "notified", mask)
+
+
+def _revoke(state: SimState, mask: np.ndarray, month: int, log: dict[str, np.ndarray]) -> None:
+    _set_status(state, mask, PARTY, month)
+    _record(log, "revoked", mask)
+
+
+def _accede(state: SimState, mask: np.ndarray, month: int, log: dict[str, np.ndarray]) -> None:
+    _set_status(state, mask, ACCEDING, month)
+    _record(log, "deposited", mask)
+
+
+def _set_patron(state: SimState, mask: np.ndarray, patron: int, strength: float, target: float) -> None:
+    state.patron[mask] = patron
+    state.patron_strength[mask] = strength
+    state.patron_target[mask] = target

@@ -1,0 +1,138 @@
+"""The Mesa model: one agent per state, each deciding for itself every month by the shared rules.
+
+Months are synchronous: the model first takes the view every state decides on (scenario events, the
+parties' mean ideal point, the shares of exiting peers), then each agent steps, in random order, and
+applies its own coups, announcement, legal steps and accession (sim.decide); its attributes live in the
+model's arrays, so an agent is a live view on its own row. For the same seed and run index the model
+reproduces the ensemble's run, whatever the order of the agents.
+"""
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.core.months import format_month
+from sim.data.datasets import PATRON_CODES
+from sim.data.world import STATUSES
+from sim.model import decide, dynamics, rules
+from sim.model.ensemble import world_for
+from sim.model.scenario import Scenario
+from sim.model.state import initial_state, static_from
+from sim.model.streams import Streams
+
+
+class StateAgent(mesa.Agent):
+    """A state: its identity and its current attributes, read from the model's arrays."""
+
+    def __init__(self, model: "IccModel", position: int) -> None:
+        super().__init__(model)
+        self.position = position
+        self.iso3 = model.static.iso3[position]
+        self.name = str(model.world.table.loc[position, "name"])
+
+    def _value(self, array: np.ndarray) -> object:
+        return array[0, self.position].item()
+
+    @property
+    def status(self) -> str:
+        return STATUSES[self._value(self.model.state.status)]
+
+    @property
+    def patron(self) -> str:
+        return PATRON_CODES[self._value(self.model.state.patron)]
+
+    @property
+    def patron_strength(self) -> float:
+        return self._value(self.model.state.patron_strength)
+
+    @property
+    def junta(self) -> bool:
+        return self._value(self.model.state.junta)
+
+    @property
+    def ideal_point(self) -> float:
+        return self._value(self.model.state.ideal_point)
+
+    @property
+    def exposure(self) -> float:
+        return self._value(self.model.state.exposure)
+
+    def __repr__(self) -> str:
+        return f"StateAgent({self.iso3}, {self.status})"
+
+    def step(self) -> None:
+        """Decide this month's events from the model's view and apply them to this state."""
+        model, s = self.model, self.position
+        numbers, month, arrays, static, state = model.numbers, model.month, model.arrays, model.static, model.state
+        decide.announcement_logits(numbers, 0, s, s + 1, month, arrays, static.african, static.first,
+                                   static.membership, static.membership_lead, state.hostility, state.africa_bias,
+                                   state.legitimacy, *model.view, model.z)
+        decide.accession_logits(numbers, 0, s, s + 1, arrays, state.hostility, model.view[0], model.z_accession)
+        decide.decide(numbers, 0, s, s + 1, month, arrays, static.african, model.draws, model.z, 1.0,
+                      model.z_accession, 1.0, model.bits)
+
+
+class IccModel(mesa.Model):
+    """One run of a scenario: run index `run` under root seed `seed`."""
+
+    def __init__(self, scenario: Scenario, seed: int = 0, run: int = 0) -> None:
+        super().__init__(rng=np.random.SeedSequence(seed, spawn_key=(run,)))
+        self.resolved_scenario = scenario
+        self.seed, self.run = seed, run
+        self.world = world_for(scenario)
+        self.static = static_from(self.world)
+        self.state = initial_state(self.world, scenario, 1)
+        self.month = scenario.start
+        self.month_label = format_month(self.month)
+        self._streams = Streams(seed, [run], self.static.size, scenario.end - scenario.start)
+        self._schedule = dynamics.schedule(scenario, self.static)
+        self._totals = np.zeros((1, len(dynamics.CODES)), dtype=np.int64)
+        self.numbers = rules.numbers(scenario.params)
+        self.arrays = self.state.arrays()
+        blocs, patrons = self.static.bloc_members.shape[1], len(PATRON_CODES)
+        # the view each month's decisions are taken on: mean ideal point, bloc, patron and junta shares
+        self.view = (np.empty(1), np.empty((1, blocs)), np.empty((1, patrons)), np.empty(1), np.empty((1, blocs)))
+        self.z, self.z_accession = np.empty(self.static.size), np.empty(self.static.size)  # each agent's log-odds
+        self.event_log: list[dict[str, object]] = []
+        for position in range(self.static.size):
+            StateAgent(self, position)
+        self.datacollector = mesa.DataCollector(model_reporters={"month": "month_label",
+                                                                 **{m: m for m in dynamics.MEASURES}})
+        self._record()
+        self.running = self.month < scenario.end
+
+    def step(self) -> None:
+        """Advance the world by one month: scenario events, the view, then every agent in random order."""
+        self.month += 1
+        self.month_label = format_month(self.month)
+        p = self.resolved_scenario.params
+        self.bits = np.zeros((1, self.static.size), dtype=np.int16)
+        arrests = dynamics.apply_scheduled(self.state, self._schedule.get(self.month, []), self.month, p, self.bits)
+        self.draws = self._streams.month()
+        mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count = self.view
+        decide.peer_view(self.numbers, 0, self.month, self.arrays, self.static.first, self.static.membership,
+                         self.static.membership_lead, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count)
+        self.agents.shuffle_do("step")
+        counts = dynamics.count(self.bits, len(dynamics.CODES))
+        dynamics.update_legitimacy(self.state, p, counts, arrests)
+        self._totals += counts
+        for position in np.flatnonzero(self.bits[0]):
+            for code, name in enumerate(dynamics.EVENTS):
+                if self.bits[0, position] >> code & 1:
+                    self.event_log.append({"run": self.run, "month": self.month_label,
+                                           "iso3": self.static.iso3[position], "event": name})
+        self._record()
+        self.running = self.month < self.resolved_scenario.end
+
+    def _record(self) -> None:
+        for name, values in dynamics.measures(self.state, self.static, self._totals).items():
+            setattr(self, name, values[0].item())
+        self.datacollector.collect(self)
+
+    def timeseries(self) -> pd.DataFrame:
+        """The recorded measures, one row per month, with the run index."""
+        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        return frame.assign(run=self.run)[["run", "month", *dynamics.MEASURES]]
+
+    def events(self) -> pd.DataFrame:
+        return pd.DataFrame(self.event_log, columns=["run", "month", "iso3", "event"])

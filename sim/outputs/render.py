@@ -1,0 +1,95 @@
+"""Render figures for papers: PNG (300 dpi), PDF and SVG in the shipped style, each with the CSV of the
+plotted numbers, a caption file and the provenance embedded in the file's metadata."""
+
+import importlib.resources
+import json
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from sim import __version__  # noqa: E402
+from sim.core.errors import UserError  # noqa: E402
+from sim.outputs.figures import KINDS, Figure, kinds_for  # noqa: E402
+from sim.store.folders import ResultFolder, load  # noqa: E402
+
+FORMATS = ("png", "pdf", "svg")
+WIDTHS = {"single": 3.5, "double": 7.2}  # inches: one and two journal columns
+STYLE = Path(str(importlib.resources.files("sim.outputs"))) / "style" / "iccsim.mplstyle"
+
+
+def caption_text(figure: Figure, provenance: dict[str, Any]) -> str:
+    """The caption file: what is shown, then where it comes from."""
+    return (f"{figure.title}\n\n{figure.caption}\n\n"
+            f"Scenario(s): {', '.join(figure.scenarios or provenance['scenarios'])}. Runs: {provenance['runs']} per {provenance['runs_per']}, "
+            f"root seed "
+            f"{provenance['seed']}. Window: {provenance['start']} to {provenance['horizon']}. "
+            f"iccsim {provenance['iccsim_version']} (commit {provenance['git_commit'] or 'unknown'}), "
+            f"data to {provenance['data_end']}. Numbers plotted: {figure.name}.csv.\n")
+
+
+def _metadata(fmt: str, figure: Figure, provenance: dict[str, Any]) -> dict[str, Any]:
+    source = json.dumps(provenance, sort_keys=True)
+    if fmt == "png":
+        return {"Title": figure.title, "Description": figure.caption, "Source": source, "Software": None}
+    if fmt == "pdf":
+        return {"Title": figure.title, "Subject": figure.caption, "Keywords": source,
+                "Creator": f"iccsim {__version__}", "Producer": None, "CreationDate": None}
+    return {"Title": figure.title, "Description": f"{figure.caption} Provenance: {source}",
+            "Creator": f"iccsim {__version__}", "Date": None}
+
+
+def render(figure: Figure, out: Path, formats: tuple[str, ...], size: str, provenance: dict[str, Any]) -> list[Path]:
+    """Write the figure in each format with its CSV and caption; return the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    width = WIDTHS[size]
+    written = []
+    with plt.style.context(STYLE):
+        canvas = plt.figure(figsize=(width, width * figure.aspect))
+        canvas.suptitle(figure.title, fontsize=8)
+        figure.draw(canvas, figure.data)
+        for fmt in formats:
+            path = out / f"{figure.name}.{fmt}"
+            canvas.savefig(path, format=fmt, metadata=_metadata(fmt, figure, provenance))
+            written.append(path)
+        plt.close(canvas)
+    figure.data.to_csv(out / f"{figure.name}.csv", index=False)
+    (out / f"{figure.name}.caption.txt").write_text(caption_text(figure, provenance), encoding="utf-8")
+    return written + [out / f"{figure.name}.csv", out / f"{figure.name}.caption.txt"]
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"--format {text!r}: choose from {', '.join(FORMATS)} (comma-separated)")
+    return formats
+
+
+def plot_folder(path: Path, kinds: list[str] | None = None, formats: tuple[str, ...] = ("png",),
+                size: str = "single") -> list[Path]:
+    """Render the figures of a saved results folder into its `figures/` folder."""
+    folder = load(path)
+    return plot(folder, kinds, formats, size, folder.path / "figures")
+
+
+def plot(folder: ResultFolder, kinds: list[str] | None, formats: tuple[str, ...], size: str,
+         out: Path) -> list[Path]:
+    """Render the chosen kinds (default: all that fit the folder) into `out`."""
+    available = kinds_for(folder)
+    chosen = kinds or available
+    wrong = [k for k in chosen if k not in available]
+    if wrong:
+        known = [k for k in wrong if k in KINDS]
+        problem = "not for a" if known else "unknown kind"
+        raise UserError(f"--kind {', '.join(wrong)}: {problem} {folder.kind} folder (available: "
+                        f"{', '.join(available)})")
+    provenance = folder.provenance()
+    written = []
+    for kind in chosen:
+        for figure in KINDS[kind][1](folder):
+            written += render(figure, out, formats, size, provenance)
+    return written

@@ -1,0 +1,122 @@
+"""Saved result folders (run, compare, sweep) read back for figures and briefs, without re-running."""
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.core.errors import UserError
+
+
+@dataclasses.dataclass(frozen=True)
+class ScenarioTables:
+    """One scenario's saved tables."""
+
+    label: str
+    runs: pd.DataFrame
+    timeseries: pd.DataFrame
+    events: pd.DataFrame
+    summary: pd.DataFrame
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultFolder:
+    """A run, compare or sweep folder: its manifest and tables."""
+
+    path: Path
+    kind: str  # "run", "compare" or "sweep"
+    manifest: dict[str, Any]
+    scenarios: list[ScenarioTables]
+    comparison: pd.DataFrame | None = None
+    points: pd.DataFrame | None = None
+    sensitivity: pd.DataFrame | None = None
+
+    def manifest_summary(self) -> dict[str, Any]:
+        """The manifest's provenance fields, for a brief."""
+        keys = ("iccsim_version", "git_commit", "git_uncommitted_changes", "python", "mesa", "command", "scenarios",
+                "scenario", "scenario_files", "runs", "root_seed", "seed", "design", "data_end", "status")
+        return {key: self.manifest[key] for key in keys if key in self.manifest}
+
+    def provenance(self) -> dict[str, Any]:
+        """What a figure made from this folder must say about where it came from."""
+        m = self.manifest
+        resolved = m["resolved"] if isinstance(m["resolved"], list) else [m["resolved"]]
+        return {
+            "iccsim_version": m["iccsim_version"],
+            "git_commit": m.get("git_commit"),
+            "scenarios": m.get("scenarios") or [m["scenario"]],
+            "runs": m["runs"],
+            "runs_per": "design point" if self.kind == "sweep" else "scenario",
+            "seed": m.get("root_seed", m.get("seed")),
+            "start": resolved[0]["start"],
+            "horizon": resolved[0]["end"],
+            "data_end": m["data_end"],
+        }
+
+
+def labels(names: list[str]) -> list[str]:
+    """Folder labels of a comparison: the scenario names, numbered where a name repeats."""
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        result.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
+    return result
+
+
+REQUIRED = {  # the columns figures and briefs read from each table
+    "runs.csv": ("run", "further_exits"),
+    "timeseries.csv": ("run", "month", "parties", "further_exits", "population_share"),
+    "events.csv": ("run", "month", "iso3", "event"),
+    "summary.csv": ("month", "measure", "q05", "q25", "median", "q75", "q95"),
+    "comparison.csv": ("scenario",),
+    "points.csv": ("point", "parties_end_mean", "further_exits_mean"),
+    "sensitivity.csv": ("outcome", "parameter", "index", "value", "conf"),
+}
+
+
+def _table(path: Path, name: str, folder: Path) -> pd.DataFrame:
+    where = path.relative_to(folder.parent) / name
+    try:
+        frame = pd.read_csv(path / name, keep_default_na=False, na_values=[""])
+    except FileNotFoundError:
+        raise UserError(f"missing {where}; not a complete iccsim results folder") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+        raise UserError(f"{where} is not a readable table") from None
+    missing = [column for column in REQUIRED[name] if column not in frame.columns]
+    if missing:
+        raise UserError(f"{where} lacks the columns {', '.join(missing)}; not an iccsim table")
+    return frame
+
+
+def _scenario(path: Path, label: str, folder: Path) -> ScenarioTables:
+    return ScenarioTables(label, *(_table(path, f"{name}.csv", folder)
+                                   for name in ("runs", "timeseries", "events", "summary")))
+
+
+def load(folder: Path) -> ResultFolder:
+    """Read a results folder written by `iccsim run`, `compare` or `sweep`."""
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such folder")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{folder}: no manifest.json; not an iccsim results folder") from None
+    except json.JSONDecodeError:
+        raise UserError(f"{folder}: manifest.json is not valid JSON") from None
+    other = "backtest" if "cutoff" in manifest else "calibrate" if "budget" in manifest else None
+    if other:
+        raise UserError(f"{folder}: written by iccsim {other}; plot and report take folders written by run, "
+                        "compare or sweep")
+    if "design" in manifest:
+        points = _table(folder, "points.csv", folder)
+        has_indices = (folder / "sensitivity.csv").exists()
+        return ResultFolder(folder, "sweep", manifest, [], points=points,
+                            sensitivity=_table(folder, "sensitivity.csv", folder) if has_indices else None)
+    names = manifest.get("scenarios", [])
+    if len(names) == 1 and not (folder / "comparison.csv").exists():
+        return ResultFolder(folder, "run", manifest, [_scenario(folder, names[0], folder)])
+    tables = [_scenario(folder / label, label, folder) for label in labels(names)]
+    return ResultFolder(folder, "compare", manifest, tables, comparison=_table(folder, "comparison.csv", folder))

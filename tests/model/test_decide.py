@@ -1,0 +1,168 @@
+"""The compiled month: peers as seen by each party, announcement log-odds, and decisions on the draws."""
+
+import numpy as np
+import pytest
+
+from sim.core.params import Params
+from sim.model import decide, rules
+from sim.model.state import ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, PER_STATE, RUS, WITHDRAWN
+
+MONTH = 24300
+ONLY = {"a0": -3.0, **{name: 0.0 for name in ("b_div", "b_lead", "b_peer", "b_exp", "b_rc", "b_junta", "b_pat",
+                                               "b_bias", "b_leg")}}  # one covariate at a time
+
+
+def world(status: list[int], **columns: list) -> tuple:
+    """One run's per-state arrays (PER_STATE order): the given columns, quiet defaults elsewhere."""
+    n = len(status)
+    defaults = {"status": status, "status_month": [MONTH - 100] * n, "announce_month": [-10**6] * n,
+                "notify_month": [-10**6] * n, "stalled": [False] * n, "ideal_point": [0.0] * n, "patron": [0] * n,
+                "patron_strength": [0.0] * n, "patron_target": [0.0] * n, "junta": [False] * n,
+                "last_attempt": [-10**6] * n, "regime_change": [-10**6] * n, "turnover": [-10**6] * n,
+                "coup_rate": [0.0] * n, "coup_factor": [1.0] * n, "exposure": [0.0] * n, "pressure": [0.0] * n,
+                "initially_notified": [False] * n}
+    types = {"status": np.int8, "patron": np.int8, "stalled": bool, "junta": bool, "initially_notified": bool}
+    months = ("status_month", "announce_month", "notify_month", "last_attempt", "regime_change", "turnover")
+    return tuple(np.array([{**defaults, **columns}[name]],
+                          dtype=types.get(name, np.int32 if name in months else float)) for name in PER_STATE)
+
+
+def memberships(members: list[list[bool]], leads: list[list[bool]] | None = None) -> tuple:
+    matrix = np.array(members)
+    states, blocs = np.nonzero(matrix)
+    lead = np.array(leads)[states, blocs] if leads else np.zeros(len(blocs), dtype=bool)
+    return np.searchsorted(states, np.arange(len(matrix) + 1)), blocs, lead, matrix.shape[1]
+
+
+def logits(p: Params, arrays: tuple, members: tuple, african: list[bool] | None = None) -> np.ndarray:
+    """Each party's announcement log-odds above the intercept in a world of one run (nan for the others)."""
+    first, membership, lead, blocs = members
+    n = arrays[0].shape[1]
+    numbers = rules.numbers(p)
+    view = (np.empty(1), np.empty((1, blocs)), np.empty((1, 5)), np.empty(1), np.empty((1, blocs)))
+    decide.peer_view(numbers, 0, MONTH, arrays, first, membership, lead, *view)
+    z = np.full(n, np.nan)
+    decide.announcement_logits(numbers, 0, 0, n, MONTH, arrays, np.array(african or [False] * n), first, membership,
+                               lead, np.zeros(5), 0.0, np.ones(1), *view, z)
+    return z - p.a0
+
+
+def test_bloc_share_seen_by_a_party_counts_its_other_members() -> None:
+    members = memberships([[True, False], [True, False], [True, True], [False, True], [False, True]])
+    peers = Params.build({**ONLY, "b_peer": 1.0})
+    z = logits(peers, world([ANNOUNCED, PARTY, PARTY, NOTIFIED, PARTY]), members)
+    assert z[[1, 2, 4]].tolist() == [0.5, 0.5, 0.5]  # state 2: the larger of 1/2 and 1/2
+    z = logits(peers, world([PARTY, PARTY, PARTY, NOTIFIED, PARTY]), members)
+    assert z[[0, 1, 2, 4]].tolist() == [0.0, 0.0, 0.5, 0.5] and np.isnan(z[3])  # only parties get a value
+
+
+def test_an_exit_weighs_on_peers_for_the_peer_window_only() -> None:
+    members = memberships([[True], [True], [True]])
+    peers = Params.build({**ONLY, "b_peer": 1.0, "peer_window_months": 24})
+    recent = world([WITHDRAWN, PARTY, PARTY], status_month=[MONTH - 24, MONTH - 100, MONTH - 100])
+    old = world([WITHDRAWN, PARTY, PARTY], status_month=[MONTH - 25, MONTH - 100, MONTH - 100])
+    assert logits(peers, recent, members)[1] == 0.5 and logits(peers, old, members)[1] == 0.0
+
+
+def test_patron_share_counts_only_the_same_patrons_clients() -> None:
+    arrays = world([ANNOUNCED, PARTY, PARTY, ANNOUNCED, PARTY, ANNOUNCED, PARTY], patron=[1, 1, 1, 2, 2, 0, 0])
+    z = logits(Params.build({**ONLY, "b_peer": 1.0}), arrays, memberships([[False]] * 7))
+    assert z[[1, 2, 4, 6]].tolist() == [0.5, 0.5, 1.0, 0.0]
+
+
+def test_the_junta_effect_needs_a_court_hostile_patron() -> None:
+    arrays = world([PARTY] * 4, junta=[True, True, False, True], patron=[RUS, RUS, RUS, 0],
+                   patron_strength=[0.8, 0.5, 0.8, 0.8])
+    hostility = np.zeros(5)
+    hostility[RUS] = 0.5
+    first, membership, lead, blocs = memberships([[False]] * 4)
+    numbers = rules.numbers(Params.build({**ONLY, "b_junta": 2.0, "b_pat": 1.0}))
+    view = (np.empty(1), np.empty((1, blocs)), np.empty((1, 5)), np.empty(1), np.empty((1, blocs)))
+    decide.peer_view(numbers, 0, MONTH, arrays, first, membership, lead, *view)
+    z = np.empty(4)
+    decide.announcement_logits(numbers, 0, 0, 4, MONTH, arrays, np.zeros(4, dtype=bool), first, membership, lead,
+                               hostility, 0.0, np.ones(1), *view, z)
+    # junta: (2 + 1) x strength x hostility; no junta: the patron term only; no patron: nothing
+    assert (z + 3.0).tolist() == pytest.approx([1.2, 0.75, 0.4, 0.0])
+
+
+def test_junta_share_counts_other_juntas_only_when_weighted() -> None:
+    arrays = world([ANNOUNCED, PARTY, PARTY, PARTY], junta=[True, True, True, False])
+    weighted = Params.build({**ONLY, "b_peer": 1.0, "junta_peer_weight": 1.0})
+    assert logits(weighted, arrays, memberships([[False]] * 4))[[1, 2, 3]].tolist() == [0.5, 0.5, 0.0]
+    unweighted = Params.build({**ONLY, "b_peer": 1.0, "junta_peer_weight": 0.0})
+    assert logits(unweighted, arrays, memberships([[False]] * 4))[[1, 2, 3]].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_lead_exit_reaches_other_members_only() -> None:
+    members = [[True, False], [True, False], [False, False], [True, True], [False, True]]
+    leads = [[True, False], [False, False], [False, False], [True, False], [False, True]]
+    lead = Params.build({**ONLY, "b_lead": 1.0, "lead_window_months": 12})
+    recent = [MONTH - 3, -10**6, -10**6, -10**6, -10**6]  # state 0, a lead of bloc 0, announced 3 months ago
+    z = logits(lead, world([PARTY] * 5, announce_month=recent), memberships(members, leads))
+    assert z.tolist() == [0.0, 1.0, 0.0, 1.0, 0.0]
+    recent = [-10**6, -10**6, -10**6, MONTH - 12, -10**6]  # state 3, a lead of bloc 0 only, 12 months ago
+    z = logits(lead, world([PARTY] * 5, announce_month=recent), memberships(members, leads))
+    assert z.tolist() == [1.0, 1.0, 0.0, 0.0, 0.0]
+
+
+def test_divergence_is_measured_from_the_parties_mean() -> None:
+    arrays = world([PARTY, PARTY, NON_PARTY, NOTIFIED], ideal_point=[1.0, -1.0, 5.0, 3.0])
+    z = logits(Params.build({**ONLY, "b_div": 1.0}), arrays, memberships([[False]] * 4))
+    assert z[[0, 1]].tolist() == [0.0, 2.0]  # mean of the three in the Statute: 1.0; the non-party is left out
+
+
+def step(p: Params, arrays: tuple, draws: list[list[float]], z: list[float], african: list[bool] | None = None) -> int:
+    """Decide state 0 of a one-run world with the given uniform draws per process; return its event bits."""
+    n = arrays[0].shape[1]
+    numbers = np.array(draws, dtype=float).reshape(6, 1, n)
+    bits = np.zeros((1, n), dtype=np.int16)
+    decide.decide(rules.numbers(p), 0, 0, n, MONTH, arrays, np.array(african or [False] * n),
+                  np.ceil(numbers / decide.TO_UNIT).astype(np.uint32), np.array(z, dtype=float), 1.0,
+                  np.array(z, dtype=float), 1.0, bits)
+    return int(bits[0, 0])
+
+
+def test_announcement_is_drawn_against_the_monthly_probability() -> None:
+    p = Params()
+    chance = rules.monthly_from_logit(-2.0)
+    quiet = [0.99]
+    below = [quiet, quiet, [chance * 0.999], quiet, quiet, quiet]
+    above = [quiet, quiet, [chance * 1.001], quiet, quiet, quiet]
+    hit = world([PARTY])
+    assert step(p, hit, below, [-2.0]) == decide.ANNOUNCED_BIT
+    assert hit[PER_STATE.index("status")][0, 0] == ANNOUNCED
+    assert hit[PER_STATE.index("announce_month")][0, 0] == MONTH
+    miss = world([PARTY])
+    assert step(p, miss, above, [-2.0]) == 0 and miss[0][0, 0] == PARTY
+
+
+def test_a_notified_withdrawal_takes_effect_after_twelve_months_before_any_revocation() -> None:
+    p = Params.build({"revoke_rate": 1.0})
+    due = world([NOTIFIED], notify_month=[MONTH - 12])
+    bits = step(p, due, [[0.99], [0.99], [0.99], [0.99], [0.0], [0.99]], [0.0])
+    assert bits == decide.WITHDRAWN_BIT | decide.FURTHER_EXIT and due[0][0, 0] == WITHDRAWN
+    early = world([NOTIFIED], notify_month=[MONTH - 11])
+    assert step(p, early, [[0.99], [0.99], [0.99], [0.99], [0.0], [0.99]], [0.0]) == decide.REVOKED
+    assert early[0][0, 0] == PARTY
+
+
+def test_an_african_coup_brings_a_russian_patron_on_the_lowest_draws() -> None:
+    p = Params.build({"coup_multiplier": 1.0, "patron_switch": 0.5})
+    attempt = rules.monthly(rules.coup_annual(rules.numbers(p), 0.5, 1.0, False))
+    cases = {0.1: decide.COUP | decide.PATRON_SWITCH, 0.4: decide.COUP, 0.9: decide.COUP_ATTEMPT}
+    for share, expected in cases.items():  # of the attempt probability: switch below success * switch share
+        arrays = world([PARTY], coup_rate=[0.5])
+        bits = step(p, arrays, [[attempt * share], [0.99], [0.99], [0.99], [0.99], [0.99]], [-50.0], [True])
+        assert bits == expected, share
+        assert arrays[PER_STATE.index("junta")][0, 0] == bool(expected & decide.COUP)
+        assert (arrays[PER_STATE.index("patron")][0, 0] == RUS) == bool(expected & decide.PATRON_SWITCH)
+    arrays = world([PARTY], coup_rate=[0.5])
+    assert step(p, arrays, [[attempt * 0.1], [0.99], [0.99], [0.99], [0.99], [0.99]], [-50.0], [False]) == decide.COUP
+
+
+def test_a_junta_drifts_toward_its_patrons_pole() -> None:
+    p = Params()
+    arrays = world([PARTY], junta=[True], patron=[RUS], patron_strength=[1.0], patron_target=[1.0])
+    step(p, arrays, [[0.99]] * 6, [-50.0])
+    assert arrays[PER_STATE.index("ideal_point")][0, 0] == pytest.approx(p.drift_rate * p.pole_rus)

@@ -1,0 +1,141 @@
+"""One month of the model: the legal pipeline, forced events and invariants over whole runs."""
+
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from sim.core.months import parse_month
+from sim.data import datasets
+from sim.data.world import build_world
+from sim.model import dynamics, scenario
+from sim.model.ensemble import run_ensemble, world_for
+from sim.model.state import initial_state, static_from
+from sim.model.streams import Streams
+
+Writer = Callable[[str, str], Path]
+QUIET = """
+[parameters]
+revoke_rate = 0.0
+turnover_revoke_rate = 0.0
+"""
+
+
+def _events(results, iso3: str) -> list[tuple[int, str, str]]:
+    rows = results.events[results.events["iso3"] == iso3]
+    return list(zip(rows["run"], rows["month"], rows["event"]))
+
+
+def _germany_notifies(write_scenario: Writer, name: str, later: str = "") -> scenario.Scenario:
+    """Baseline to mid-2028 with Germany notifying its withdrawal in March 2027, no random revocations,
+    and any `later` events."""
+    return scenario.load(str(write_scenario(name, f"""
+        extends = "baseline"
+        end = "2028-06"
+        [[events]]
+        month = "2027-03"
+        kind = "notify"
+        states = ["DEU"]
+        {later}
+        {QUIET}
+    """)))
+
+
+def test_forced_notification_takes_effect_exactly_twelve_months_later(write_scenario: Writer) -> None:
+    results = run_ensemble(_germany_notifies(write_scenario, "forced"), runs=20, seed=5)
+    for run in range(20):
+        assert [(m, e) for r, m, e in _events(results, "DEU") if r == run] == [
+            ("2027-03", "announced"), ("2027-03", "notified"), ("2028-03", "withdrawn")]
+
+
+def test_revocation_before_the_effective_date_prevents_the_exit(write_scenario: Writer) -> None:
+    revoke = """
+        [[events]]
+        month = "2027-09"
+        kind = "revoke"
+        states = ["DEU"]
+    """
+    results = run_ensemble(_germany_notifies(write_scenario, "revoked", revoke), runs=20, seed=5)
+    assert not any(e == "withdrawn" for _, _, e in _events(results, "DEU"))
+    assert sum(e == "revoked" and m == "2027-09" for _, m, e in _events(results, "DEU")) == 20
+
+
+def test_pending_withdrawals_take_effect_in_their_month_unless_revoked(baseline: scenario.Scenario) -> None:
+    results = run_ensemble(baseline.with_window(None, parse_month("2027-12")), runs=50, seed=2)
+    exits = results.events[results.events["event"] == "withdrawn"]
+    revoked = results.events[results.events["event"] == "revoked"]
+    expected = {"NER": "2027-06", "BFA": "2027-06", "MLI": "2027-06", "VEN": "2027-07", "TCD": "2027-07"}
+    for iso3, month in expected.items():
+        left = exits[exits["iso3"] == iso3]
+        assert (left["month"] == month).all()
+        assert set(left["run"]) | set(revoked[revoked["iso3"] == iso3]["run"]) == set(range(50))
+
+
+def test_zero_announcement_hazard_means_no_new_exits(baseline: scenario.Scenario) -> None:
+    """With the announcement log-odds at -inf (a pressure no scenario may set), no party announces and
+    only the five pending withdrawals take effect."""
+    world = world_for(baseline)
+    static = static_from(world)
+    state = initial_state(world, baseline, 30)
+    state.pressure[:] = -np.inf
+    streams = Streams(9, list(range(30)), static.size, baseline.end - baseline.start)
+    codes = {name: 1 << code for code, name in enumerate(dynamics.CODES)}
+    withdrawn = np.zeros(state.status.shape, dtype=bool)
+    for month in range(baseline.start + 1, baseline.end + 1):
+        bits, counts = dynamics.step(state, static, baseline.params, streams.month(), [], month)
+        assert not (bits & codes["announced"]).any() and counts[:, dynamics.CODES.index("announced")].sum() == 0
+        withdrawn |= (bits & codes["withdrawn"]) != 0
+    pending = static.index(["NER", "BFA", "MLI", "VEN", "TCD"])
+    assert withdrawn.any() and not np.delete(withdrawn, pending, axis=1).any()
+
+
+LEGAL = {  # event -> statuses it may leave from, and the status it leads to
+    "announced": ({"party"}, "announced"),
+    "notified": ({"announced"}, "notified"),
+    "revoked": ({"announced", "notified"}, "party"),
+    "withdrawn": ({"notified"}, "withdrawn"),
+    "deposited": ({"non_party", "withdrawn"}, "acceding"),
+    "entered_into_force": ({"acceding"}, "party"),
+}
+
+
+def test_event_log_replays_as_legal_status_changes(baseline: scenario.Scenario) -> None:
+    """Each state's logged changes follow the Rome Statute's pipeline, and the count of parties
+    changes by exactly the accessions that entered into force minus the withdrawals that took effect."""
+    results = run_ensemble(baseline, runs=40, seed=3)
+    start = build_world(datasets.DATA_END).table.set_index("iso3")["status"].to_dict()
+    for run, events in results.events.groupby("run"):
+        status = dict(start)
+        for iso3, event in zip(events["iso3"], events["event"]):
+            if event in LEGAL:
+                sources, target = LEGAL[event]
+                assert status[iso3] in sources, (run, iso3, event, status[iso3])
+                status[iso3] = target
+        final = sum(s in ("party", "announced", "notified") for s in status.values())
+        series = results.timeseries[results.timeseries["run"] == run]
+        assert series["parties"].iloc[-1] == final
+    series = results.timeseries.set_index(["run", "month"])
+    counts = results.events.groupby(["run", "month", "event"]).size().unstack(fill_value=0)
+    change = series["parties"].groupby("run").diff().dropna()
+    flows = counts.reindex(change.index, fill_value=0)
+    assert (change == flows.get("entered_into_force", 0) - flows.get("withdrawn", 0)).all()
+
+
+def test_status_counts_partition_the_states(baseline: scenario.Scenario) -> None:
+    results = run_ensemble(baseline, runs=10, seed=4)
+    ts = results.timeseries
+    assert ((ts["parties"] >= ts["announced"] + ts["notified"]) & (ts["withdrawn"] <= 195)).all()
+    assert ts["population_share"].between(0, 1).all() and ts["legitimacy"].between(0, 1).all()
+
+
+def test_events_outside_a_shortened_window_are_ignored(write_scenario: Writer) -> None:
+    path = write_scenario("late", """
+        extends = "baseline"
+        [[events]]
+        month = "2030-01"
+        kind = "announce"
+        states = ["FRA"]
+    """)
+    shortened = scenario.load(str(path)).with_window(None, parse_month("2027-06"))
+    assert shortened.events_outside_window() == 1
+    assert dynamics.schedule(shortened, static_from(build_world(datasets.DATA_END))) == {}

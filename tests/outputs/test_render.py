@@ -1,0 +1,141 @@
+"""Figures from saved results: every kind and format, the plotted numbers, provenance and bad folders."""
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from sim.core.errors import UserError
+from sim.interfaces.cli import main
+from sim.outputs import render
+from sim.store.folders import load
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("results")
+    made = {"run": base / "run", "compare": base / "compare", "sweep": base / "sweep"}
+    assert main(["run", "baseline", "--runs", "12", "--seed", "4", "--out", str(made["run"])]) == 0
+    assert main(["compare", "baseline", "coup-wave", "--runs", "8", "--seed", "4", "--out", str(made["compare"])]) == 0
+    assert main(["sweep", "baseline", "--design", "sobol", "--samples", "4", "--vary", "a0=-9:-7", "--vary",
+                 "b_peer=1:4", "--runs", "3", "--workers", "1", "--out", str(made["sweep"])]) == 0
+    return made
+
+
+@pytest.mark.parametrize("kind, expected", [("run", {"membership", "population", "cascade", "risk", "map"}),
+                                            ("compare", {"compare", "cascade", "risk", "map"}),
+                                            ("sweep", {"heatmap", "sensitivity"})])
+def test_every_kind_renders_in_every_format(folders: dict[str, Path], kind: str, expected: set[str]) -> None:
+    written = render.plot_folder(folders[kind], formats=render.FORMATS, size="double")
+    names = {p.name for p in written}
+    for figure in expected:
+        assert {f"{figure}.png", f"{figure}.pdf", f"{figure}.svg", f"{figure}.csv", f"{figure}.caption.txt"} <= names
+        out = folders[kind] / "figures"
+        assert Image.open(out / f"{figure}.png").info["dpi"][0] == pytest.approx(300, abs=1)
+        assert (out / f"{figure}.pdf").read_bytes().startswith(b"%PDF")
+        assert ElementTree.parse(out / f"{figure}.svg").getroot().tag.endswith("svg")
+        caption = (out / f"{figure}.caption.txt").read_text()
+        assert "root seed 4" in caption or kind == "sweep"
+        assert "data to 2026-11-27" in caption
+
+
+def test_sizes_are_journal_columns(folders: dict[str, Path]) -> None:
+    for size, inches in (("single", 3.5), ("double", 7.2)):
+        render.plot_folder(folders["run"], ["population"], ("png",), size)
+        width = Image.open(folders["run"] / "figures" / "population.png").size[0]
+        assert width == round(inches * 300)  # exactly the column width
+
+
+def test_plotted_numbers_equal_the_result_tables(folders: dict[str, Path]) -> None:
+    render.plot_folder(folders["run"])
+    figures = folders["run"] / "figures"
+    summary = pd.read_csv(folders["run"] / "summary.csv")
+    membership = pd.read_csv(figures / "membership.csv").dropna(subset=["median"])
+    parties = summary[summary["measure"] == "parties"].reset_index(drop=True)
+    assert np.allclose(membership["median"], parties["median"]) and np.allclose(membership["q05"], parties["q05"])
+    assert membership.loc[membership["month"] == "2027-06", "effective"].item() == "BFA, MLI, NER"
+    events = pd.read_csv(folders["run"] / "events.csv")
+    risk = pd.read_csv(figures / "risk.csv")
+    announced = events[events["event"] == "announced"].groupby("iso3")["run"].nunique() / 12
+    assert np.allclose(risk["probability"], announced.loc[risk["iso3"]].to_numpy())
+    assert (risk["low"] <= risk["probability"]).all() and (risk["probability"] <= risk["high"]).all()
+    runs = pd.read_csv(folders["run"] / "runs.csv")
+    cascade = pd.read_csv(figures / "cascade.csv")
+    expected = runs["further_exits"].value_counts(normalize=True).sort_index()
+    assert np.allclose(cascade["share_of_runs"], expected.to_numpy()) and cascade["share_of_runs"].sum() == 1
+
+
+def test_map_covers_every_state(folders: dict[str, Path]) -> None:
+    render.plot_folder(folders["run"], ["map"])
+    data = pd.read_csv(folders["run"] / "figures" / "map.csv", keep_default_na=False)
+    assert len(data) == 195 and set(data["drawn_as"]) <= {"outline", "point", "not drawn"}
+    assert (data["drawn_as"] == "outline").sum() > 150
+    risk = pd.read_csv(folders["run"] / "figures" / "risk.csv")
+    assert np.allclose(data.set_index("iso3").loc[risk["iso3"], "probability"], risk["probability"])
+
+
+def test_compare_and_heatmap_numbers(folders: dict[str, Path]) -> None:
+    render.plot_folder(folders["compare"], ["compare"])
+    data = pd.read_csv(folders["compare"] / "figures" / "compare.csv")
+    series = pd.read_csv(folders["compare"] / "coup-wave" / "timeseries.csv")
+    base = pd.read_csv(folders["compare"] / "baseline" / "timeseries.csv")
+    rows = data[data["scenario"] == "coup-wave"].set_index("month")
+    assert np.allclose(rows["median"], series.groupby("month")["parties"].median())
+    paired = series.set_index(["run", "month"])["parties"] - base.set_index(["run", "month"])["parties"]
+    assert np.allclose(rows["diff_q95"], paired.groupby("month").quantile(0.95))
+    assert (data[data["scenario"] == "baseline"]["diff_median"] == 0).all()
+    render.plot_folder(folders["sweep"], ["heatmap"])
+    heat = pd.read_csv(folders["sweep"] / "figures" / "heatmap.csv")
+    runs = pd.read_csv(folders["sweep"] / "runs.csv")
+    expected = runs.groupby(["b_peer", "a0"], as_index=False)["parties_end"].mean()
+    assert set(heat.columns) == {"a0", "b_peer", "parties_end_mean"} and len(heat) == len(expected) == 16
+    merged = heat.merge(expected, on=["b_peer", "a0"])
+    assert np.allclose(merged["parties_end_mean"], merged["parties_end"])
+
+
+def test_provenance_reads_back_from_png_and_pdf(folders: dict[str, Path]) -> None:
+    render.plot_folder(folders["run"], ["membership"], ("png", "pdf"))
+    figures = folders["run"] / "figures"
+    source = json.loads(Image.open(figures / "membership.png").text["Source"])
+    assert source["scenarios"] == ["baseline"] and source["runs"] == 12 and source["seed"] == 4
+    assert source["horizon"] == "2035-12" and source["data_end"] == "2026-11-27"
+    pdf = (figures / "membership.pdf").read_bytes().decode("latin-1")
+    keywords = re.search(r"/Keywords \((.*?)\)\n", pdf).group(1)
+    assert json.loads(keywords) == source
+
+
+def test_same_results_same_figure_bytes(folders: dict[str, Path], tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(folders["run"], copy)
+    for folder in (folders["run"], copy):
+        render.plot_folder(folder, ["risk"], ("png", "pdf", "svg"))
+    for suffix in ("png", "pdf", "svg", "csv"):
+        assert (copy / "figures" / f"risk.{suffix}").read_bytes() == (
+            folders["run"] / "figures" / f"risk.{suffix}").read_bytes()
+
+
+def test_missing_tables_and_wrong_kinds_exit_2(folders: dict[str, Path], tmp_path: Path,
+                                              capsys: pytest.CaptureFixture) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(folders["run"], broken)
+    (broken / "summary.csv").unlink()
+    assert main(["plot", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "missing broken/summary.csv" in err and err.count("\n") == 1
+    assert main(["plot", str(folders["sweep"]), "--kind", "membership"]) == 2
+    assert "not for a sweep folder (available: heatmap, sensitivity)" in capsys.readouterr().err
+    assert main(["plot", str(folders["run"]), "--format", "png,gif"]) == 2
+    assert "choose from png, pdf, svg" in capsys.readouterr().err
+    assert main(["plot", str(tmp_path / "nowhere")]) == 2
+    capsys.readouterr()
+    (broken / "summary.csv").write_text("what,ever\n1,2\n")
+    assert main(["plot", str(broken)]) == 2
+    assert "broken/summary.csv lacks the columns month, measure" in capsys.readouterr().err
+    with pytest.raises(UserError, match="no manifest.json"):
+        load(tmp_path)
