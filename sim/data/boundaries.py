@@ -1,34 +1,45 @@
-"""Country outlines for maps, from the boundaries shipped in the `countryinfo` package (GeoJSON, no
-download at run time). States it has no outline for are placed at their coordinates instead."""
+"""Country outlines for maps: Natural Earth admin-0 at 1:110m (public domain), shipped as
+`data/boundaries.geojson` (see SOURCES.md), so maps need no download. States too small for that scale
+are markers at their capitals; land that is not a state of the model (Greenland, Western Sahara, ...)
+is kept as background."""
 
 import functools
+import json
 
 import numpy as np
-from countryinfo import CountryInfo
 
 from sim.data import datasets
 
-
-@functools.cache
-def outlines() -> dict[str, list[np.ndarray]]:
-    """ISO3 -> exterior rings (arrays of lon, lat) for every state with an outline."""
-    rings: dict[str, list[np.ndarray]] = {}
-    for iso3 in datasets.states()["iso3"]:
-        for feature in CountryInfo(iso3).geo_json().get("features", []):
-            geometry = feature["geometry"]
-            polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-            rings.setdefault(iso3, []).extend(np.asarray(polygon[0]) for polygon in polygons)
-    return rings
+Polygon = list[np.ndarray]  # exterior ring first, then any holes; each an (n, 2) array of lon, lat
 
 
 @functools.cache
-def points() -> dict[str, tuple[float, float]]:
-    """ISO3 -> (lon, lat) for states without an outline but with coordinates."""
-    shaped = outlines()
-    located = {}
-    for iso3 in datasets.states()["iso3"]:
-        if iso3 not in shaped:
-            latlng = CountryInfo(iso3).latlng()
-            if latlng:
-                located[iso3] = (float(latlng[1]), float(latlng[0]))
-    return located
+def _features() -> list[dict]:
+    text = (datasets.data_dir() / "boundaries.geojson").read_text(encoding="utf-8")
+    return json.loads(text)["features"]
+
+
+def _polygons(geometry: dict) -> list[Polygon]:
+    parts = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    return [[np.asarray(ring, dtype=float) for ring in polygon] for polygon in parts]
+
+
+@functools.cache
+def outlines() -> dict[str, list[Polygon]]:
+    """ISO3 -> polygons, for every state drawn as an outline."""
+    return {f["properties"]["iso3"]: _polygons(f["geometry"]) for f in _features()
+            if f["properties"]["kind"] == "state"}
+
+
+@functools.cache
+def markers() -> dict[str, tuple[float, float]]:
+    """ISO3 -> (lon, lat) of the capital, for states too small for an outline at 1:110m."""
+    return {f["properties"]["iso3"]: tuple(f["geometry"]["coordinates"]) for f in _features()
+            if f["properties"]["kind"] == "marker"}
+
+
+@functools.cache
+def territories() -> list[Polygon]:
+    """Polygons of land outside the model's states, drawn as background."""
+    return [polygon for f in _features() if f["properties"]["kind"] == "territory"
+            for polygon in _polygons(f["geometry"])]

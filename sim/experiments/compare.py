@@ -35,22 +35,25 @@ def _mean_interval(values: pd.Series | None, prefix: str) -> dict[str, float]:
     return {prefix: mean, f"{prefix}_lo": mean - half, f"{prefix}_hi": mean + half}
 
 
-def comparison_table(names: list[str], results: list[Results]) -> pd.DataFrame:
-    """One row per scenario: parties in 2030 and 2035, chances of further exits by 2035, the
-    population share in 2035, and the paired difference in parties in 2035 from the first scenario."""
-    first_parties = _at(results[0], HORIZONS[-1], "parties")
+def comparison_table(names: list[str], results: list[Results],
+                     horizons: tuple[str, ...] = HORIZONS) -> pd.DataFrame:
+    """One row per scenario: parties at each horizon month (by default the ends of 2030 and 2035),
+    chances of further exits, the population share and the paired difference in parties from the first
+    scenario at the last horizon. Columns are named by the horizons' years."""
+    last, year = horizons[-1], horizons[-1][:4]
+    first_parties = _at(results[0], last, "parties")
     rows = []
     for name, result in zip(names, results):
         row: dict[str, object] = {"scenario": name, "runs": len(result.runs)}
-        for month in HORIZONS:
+        for month in horizons:
             row |= _band(_at(result, month, "parties"), f"parties_{month[:4]}")
-        further = _at(result, HORIZONS[-1], "further_exits")
+        further = _at(result, last, "further_exits")
         for k in EXIT_THRESHOLDS:
-            row[f"p_further_exits_ge{k}_by_2035"] = np.nan if further is None else float((further >= k).mean())
-        share = _at(result, HORIZONS[-1], "population_share")
-        row["population_share_2035_median"] = np.nan if share is None else float(share.median())
-        parties = _at(result, HORIZONS[-1], "parties")
+            row[f"p_further_exits_ge{k}_by_{year}"] = np.nan if further is None else float((further >= k).mean())
+        share = _at(result, last, "population_share")
+        row[f"population_share_{year}_median"] = np.nan if share is None else float(share.median())
+        parties = _at(result, last, "parties")
         paired = None if parties is None or first_parties is None else parties - first_parties
-        row |= _band(paired, "diff_parties_2035") | _mean_interval(paired, "diff_parties_2035_mean")
+        row |= _band(paired, f"diff_parties_{year}") | _mean_interval(paired, f"diff_parties_{year}_mean")
         rows.append(row)
     return pd.DataFrame(rows)

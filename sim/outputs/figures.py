@@ -1,35 +1,51 @@
 """Figure kinds: from a saved results folder, the exact numbers to plot and how to draw them.
 
 Each builder returns `Figure`s whose `data` is the table written beside the image, so what a reader
-sees can always be checked against a CSV. Drawing only reads that table.
+sees can always be checked against a CSV. Drawing only reads that table. Every name a reader sees
+comes from `sim.labels`.
 """
 
 import dataclasses
+import math
 from typing import Callable
 
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
-from matplotlib.collections import PolyCollection
-from matplotlib.colors import Normalize
+from matplotlib.collections import PathCollection
+from matplotlib.colors import Normalize, to_hex
 from matplotlib.figure import Figure as Canvas
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path as MplPath
 from scipy.stats import binomtest
 
 from sim.core.months import first_day, format_month, parse_month
 from sim.core.params import Params
 from sim.data import boundaries, datasets
-from sim.data.datasets import PATRON_CODES
-from sim.data.world import build_world, observed_parties
-from sim.experiments.sensitivity import OUTCOMES
+from sim.data.world import IN_STATUTE, build_world, observed_parties
+from sim.experiments.compare import comparison_table
+from sim.model.ensemble import Results
+from sim.outputs import labels
+from sim.outputs.reporting import reporting_months
 from sim.store.folders import ResultFolder
 
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")  # Okabe-Ito
+# Okabe-Ito without its yellow, then Paul Tol's muted scheme: twelve colours, none repeated, all
+# distinguishable under the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+           "#882255", "#999933", "#332288", "#44AA99", "#AA4499")
 GREY = "#333333"
-PATRON_COLOURS = dict(zip(PATRON_CODES, ("#999999", "#D55E00", "#0072B2", "#009E73", "#CC79A7")))
+REFERENCE = "#777777"  # the reference scenario's median drawn in the other panels
+NON_PARTY = "#d9d9d9"  # map fill of states outside the Statute: never a colour of the risk scale
+OTHER_LAND = "#f2f2f2"
+RISK_MAP = "YlOrRd"  # sequential, light to dark: no grey in it
+PATRON_COLOURS = dict(zip(labels.PATRONS, ("#999999", "#D55E00", "#0072B2", "#009E73", "#CC79A7")))
 HISTORY_MONTHS = 120  # the record drawn before the start month
 RISK_TOP = 15
+SMALL = 6.5  # points: the smallest text in any figure at print size
+PENDING_MARK, AGAIN_MARK = "\u2020", "\u2021"  # dagger, double dagger
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,13 +61,24 @@ class Figure:
     scenarios: tuple[str, ...] | None = None  # those shown, when not all of the folder's
 
 
+def colours(count: int) -> list[str]:
+    """One colour per scenario, none repeated up to the palette's length, then cycling."""
+    return [PALETTE[i % len(PALETTE)] for i in range(count)]
+
+
 def _dates(months: pd.Series) -> list:
     return [first_day(parse_month(m)) for m in months]
 
 
 def _year_axis(ax) -> None:  # noqa: ANN001 - a matplotlib Axes
-    ax.xaxis.set_major_locator(mdates.YearLocator(2 if ax.figure.get_figwidth() > 5 else 4))
+    width = ax.get_position().width * ax.figure.get_figwidth()
+    ax.xaxis.set_major_locator(mdates.YearLocator(2 if width > 4.5 else 4 if width > 1.8 else 5))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
+def _names(codes: str) -> str:
+    table = datasets.states().set_index("iso3")["name"]
+    return ", ".join(table.get(code, code) for code in codes.split(", "))
 
 
 def _fan(ylabel: str) -> Callable[[Canvas, pd.DataFrame], None]:
@@ -68,12 +95,13 @@ def _fan(ylabel: str) -> Callable[[Canvas, pd.DataFrame], None]:
         for month in marked["month"]:
             ax.axvline(first_day(parse_month(month)), color=GREY, lw=0.5, linestyle=":")
         if len(marked):
-            note = "; ".join(f"{row.effective} ({row.month})" for row in marked.itertuples())
+            note = "; ".join(f"{_names(row.effective)} ({row.month})" for row in marked.itertuples())
             ax.annotate(f"pending withdrawals take effect: {note}", (0.01, 0.99), xycoords="axes fraction",
-                        fontsize=5, va="top", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+                        fontsize=SMALL, va="top", wrap=True,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         ax.set_ylabel(ylabel)
         _year_axis(ax)
-        ax.legend(loc="best")
+        ax.legend(loc="lower left")
     return draw
 
 
@@ -97,8 +125,8 @@ def membership(folder: ResultFolder) -> list[Figure]:
     data["effective"] = data["month"].map(_effective_labels(rows["month"].iloc[0])).fillna("")
     return [Figure("membership", f"States Parties to the Rome Statute: {tables.label}",
                    "States Parties on the first of each month: median over runs, 50 % and 90 % bands; the record "
-                   "of up to ten years before the start; dotted lines mark the pending withdrawals' effective "
-                   "months.", data, _fan("States Parties"))]
+                   "of up to ten years before the start; dotted lines mark the months in which the withdrawals "
+                   "pending at the start take effect.", data, _fan("States Parties"))]
 
 
 def population(folder: ResultFolder) -> list[Figure]:
@@ -111,74 +139,123 @@ def population(folder: ResultFolder) -> list[Figure]:
                    "which a populous state accedes.", data, _fan("% of world population"))]
 
 
+def _grid(count: int) -> tuple[int, int]:
+    columns = 1 if count == 1 else 2 if count <= 4 else 3 if count <= 9 else 4
+    return math.ceil(count / columns), columns
+
+
 def compare(folder: ResultFolder) -> list[Figure]:
-    first = folder.scenarios[0].timeseries.set_index(["run", "month"])["parties"]
     parts = []
     for tables in folder.scenarios:
-        series = tables.timeseries.set_index(["run", "month"])["parties"]
-        difference = (series - first.reindex(series.index)).groupby("month")
-        levels = series.groupby("month")
-        parts.append(pd.DataFrame({
-            "scenario": tables.label, "median": levels.median(), "q05": levels.quantile(0.05),
-            "q95": levels.quantile(0.95), "diff_median": difference.median(), "diff_q05": difference.quantile(0.05),
-            "diff_q95": difference.quantile(0.95)}).reset_index())
-    data = pd.concat(parts, ignore_index=True)[["scenario", "month", "median", "q05", "q95", "diff_median",
-                                                "diff_q05", "diff_q95"]]
+        levels = tables.timeseries.groupby("month")["parties"]
+        parts.append(pd.DataFrame({"scenario": tables.label, "median": levels.median(),
+                                   "q05": levels.quantile(0.05), "q25": levels.quantile(0.25),
+                                   "q75": levels.quantile(0.75), "q95": levels.quantile(0.95)}).reset_index())
+    data = pd.concat(parts, ignore_index=True)[["scenario", "month", "median", "q05", "q25", "q75", "q95"]]
+    reference = folder.scenarios[0].label
+    rows, columns = _grid(len(folder.scenarios))
 
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
-        left, right = fig.subplots(1, 2, sharex=True)
-        groups = list(data.groupby("scenario", sort=False))
-        bands = len(groups) <= 4  # more bands than that only blur into each other
-        for i, (name, rows) in enumerate(groups):
-            colour, dates = PALETTE[i % len(PALETTE)], _dates(rows["month"])
-            style = "-" if i < len(PALETTE) else "--"
-            if bands:
-                left.fill_between(dates, rows["q05"], rows["q95"], color=colour, alpha=0.1, lw=0)
-            left.plot(dates, rows["median"], color=colour, linestyle=style, label=name, lw=1.0 + 0.4 * (i == 0))
-            if i:
-                if bands:
-                    right.fill_between(dates, rows["diff_q05"], rows["diff_q95"], color=colour, alpha=0.1, lw=0)
-                right.plot(dates, rows["diff_median"], color=colour, linestyle=style)
-        left.set_ylabel("States Parties (median" + (", 90 % band)" if bands else ")"))
-        right.set_ylabel(f"difference from {data['scenario'].iloc[0]}, paired runs")
-        right.axhline(0, color=GREY, lw=0.5)
-        for ax in (left, right):
+        names = list(dict.fromkeys(data["scenario"]))
+        axes = fig.subplots(*_grid(len(names)), sharex=True, sharey=True, squeeze=False).ravel()
+        base = data[data["scenario"] == names[0]]
+        for ax, name, colour in zip(axes, names, colours(len(names))):
+            part = data[data["scenario"] == name]
+            dates = _dates(part["month"])
+            ax.fill_between(dates, part["q05"], part["q95"], color=colour, alpha=0.18, lw=0)
+            ax.fill_between(dates, part["q25"], part["q75"], color=colour, alpha=0.38, lw=0)
+            ax.plot(dates, part["median"], color=colour, lw=1.2)
+            if name != names[0]:
+                ax.plot(_dates(base["month"]), base["median"], color=REFERENCE, lw=0.8, ls="--")
+            ax.set_title(name, fontsize=7.5, loc="left")
             _year_axis(ax)
-        left.legend(loc="lower left", ncols=2)
-    return [Figure("compare", "Scenarios compared",
-                   "Left: median States Parties over runs per scenario (with 90 % bands for up to four scenarios). "
-                   f"Right: per-run difference from {folder.scenarios[0].label} (runs paired by their random "
-                   "streams): median (and 90 % band). All bands are in compare.csv.", data, draw, aspect=0.42)]
+        for ax in axes[len(names):]:
+            ax.set_visible(False)
+        fig.supylabel("States Parties", fontsize=8)
+        fig.legend(handles=[Patch(color=GREY, alpha=0.18, label="90 % of runs"),
+                            Patch(color=GREY, alpha=0.45, label="50 % of runs"),
+                            Line2D([], [], color=GREY, lw=1.2, label="median"),
+                            Line2D([], [], color=REFERENCE, lw=0.8, ls="--", label=f"median of {names[0]}")],
+                   loc="outside lower center", ncols=4)
+    return [Figure("compare", "Scenarios compared: States Parties",
+                   "States Parties on the first of each month, one panel per scenario: median over runs with "
+                   f"50 % and 90 % bands; the dashed line is the median of {reference}, for reference. All "
+                   "bands are in compare.csv.", data, draw, aspect=0.25 + 0.27 * rows / max(columns / 2, 1))]
+
+
+def difference(folder: ResultFolder) -> list[Figure]:
+    """Paired differences from the first scenario at the last reporting month: mean and its 90 % interval."""
+    month = reporting_months(*_window(folder))[-1]
+    year = month[:4]
+    results = [Results(t.runs, t.timeseries, t.events) for t in folder.scenarios]
+    table = comparison_table([t.label for t in folder.scenarios], results, (month,))
+    data = pd.DataFrame({"scenario": table["scenario"], "month": month,
+                         "mean": table[f"diff_parties_{year}_mean"], "mean_lo": table[f"diff_parties_{year}_mean_lo"],
+                         "mean_hi": table[f"diff_parties_{year}_mean_hi"], "q05": table[f"diff_parties_{year}_q05"],
+                         "q95": table[f"diff_parties_{year}_q95"]}).iloc[1:].reset_index(drop=True)
+    reference = folder.scenarios[0].label
+
+    def draw(fig: Canvas, data: pd.DataFrame) -> None:
+        ax = fig.subplots()
+        y = np.arange(len(data))[::-1]
+        for i, (row, colour) in enumerate(zip(data.itertuples(), colours(len(data) + 1)[1:])):
+            ax.plot([row.q05, row.q95], [y[i], y[i]], color=colour, lw=4, alpha=0.25, solid_capstyle="butt")
+            ax.errorbar(row.mean, y[i], xerr=[[row.mean - row.mean_lo], [row.mean_hi - row.mean]], fmt="o",
+                        color=colour, ms=3.5, capsize=2, lw=1)
+            ax.annotate(f"{row.mean:+.1f}", (row.mean, y[i]), xytext=(0, 4), textcoords="offset points",
+                        ha="center", fontsize=SMALL, color=GREY)
+        ax.axvline(0, color=GREY, lw=0.6)
+        ax.set_yticks(y, data["scenario"])
+        ax.set_ylim(-0.7, len(data) - 0.3)
+        ax.set_xlabel(f"States Parties at the end of {year}, difference from {reference}")
+        ax.legend(handles=[Line2D([], [], color=GREY, marker="o", ms=3.5, lw=1, label="mean, 90 % interval"),
+                           Line2D([], [], color=GREY, lw=4, alpha=0.25, label="5-95 % of paired runs")],
+                  loc="outside lower center", ncols=2)
+    return [Figure("difference", f"Effect of each scenario against {reference}",
+                   f"Difference in States Parties at the end of {year} from {reference}, run by run (runs are "
+                   "paired by their random streams, so the difference is the scenario's effect): the mean "
+                   "(labelled) with its 90 % confidence interval, and the 5-95 % range of the per-run "
+                   "differences (shaded)." + (" The same numbers are in comparison.csv." if year == "2035" else ""),
+                   data, draw, aspect=0.18 + 0.055 * len(data))]
+
+
+def _window(folder: ResultFolder) -> tuple[str, str]:
+    provenance = folder.provenance()
+    return provenance["start"], provenance["horizon"]
 
 
 def cascade(folder: ResultFolder) -> list[Figure]:
     parts = []
     for tables in folder.scenarios:
         final = tables.timeseries.groupby("run")["further_exits"].last()
-        shares = final.value_counts(normalize=True).sort_index()
-        parts.append(pd.DataFrame({"scenario": tables.label, "further_exits": shares.index,
-                                   "share_of_runs": shares.to_numpy()}))
+        top = max(int(final.max()), 1)
+        parts.append(pd.DataFrame({"scenario": tables.label, "at_least": range(1, top + 1),
+                                   "share_of_runs": [float((final >= k).mean()) for k in range(1, top + 1)]}))
     data = pd.concat(parts, ignore_index=True)
     horizon = folder.scenarios[0].timeseries["month"].iloc[-1]
 
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
         ax = fig.subplots()
         names = list(dict.fromkeys(data["scenario"]))
-        width = 0.8 / len(names)
-        for i, name in enumerate(names):
+        for name, colour in zip(names, colours(len(names))):
             rows = data[data["scenario"] == name]
-            ax.bar(rows["further_exits"] + (i - (len(names) - 1) / 2) * width, rows["share_of_runs"], width=width,
-                   color=PALETTE[i % len(PALETTE)], label=name)
-        ax.set_xlabel(f"further exits by {horizon}")
-        ax.set_ylabel("share of runs")
-        ax.legend()
+            ax.plot(rows["at_least"], rows["share_of_runs"], color=colour, lw=1.1, marker="o", ms=2, label=name)
+        ax.set_xlabel(f"k further exits by {horizon}")
+        ax.set_ylabel("share of runs with at least k")
+        ax.set_ylim(0, 1.02)
+        ax.set_xlim(left=0.5)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        if len(names) > 1:
+            fig.legend(loc="outside right upper")
     return [Figure("cascade", "Size of the exit cascade",
-                   f"Distribution over runs of the number of further withdrawals (other than those pending at the "
-                   f"start) that have taken effect by {horizon}.", data, draw)]
+                   f"Share of runs in which at least k further withdrawals (other than those pending at the "
+                   f"start) have taken effect by {horizon}, for each k.", data, draw,
+                   aspect=0.62 if len(folder.scenarios) == 1 else 0.5)]
 
 
 def _drivers(folder: ResultFolder, codes: list[str]) -> pd.DataFrame:
-    """Each state's patron at the start and the two covariates adding most to its announcement logit."""
+    """Each state's patron at the start, the two covariates adding most to its announcement logit and
+    what an announcement by it would mean (a new one while a withdrawal is pending, or after a revocation)."""
     resolved = folder.manifest["resolved"]
     resolved = resolved[0] if isinstance(resolved, list) else resolved
     p = Params.build(resolved["parameters"])
@@ -195,8 +272,23 @@ def _drivers(folder: ResultFolder, codes: list[str]) -> pd.DataFrame:
         "patron": p.b_pat * grievance,
         "African bias": p.b_bias * (table["un_group"] == "AG") * world.africa_bias,
     }).loc[codes]
-    top = terms.apply(lambda row: ", ".join(row[row > 0].sort_values(ascending=False).index[:2]), axis=1)
-    return pd.DataFrame({"name": table.loc[codes, "name"], "patron": table.loc[codes, "patron"], "drivers": top})
+    top = terms.apply(lambda row: ", ".join(labels.covariate(c) for c in
+                                            row[row > 0].sort_values(ascending=False).index[:2]), axis=1)
+    return pd.DataFrame({"name": table.loc[codes, "name"], "patron": table.loc[codes, "patron"], "drivers": top,
+                         "note": [_status_note(code, table.loc[code], start) for code in codes]})
+
+
+def _status_note(code: str, row: pd.Series, start) -> str:  # noqa: ANN001 - a date
+    """What announcing means for a state: pending withdrawal, or a second announcement."""
+    if row["status"] == "notified":
+        return f"withdrawal pending (takes effect {row['effective']:%Y-%m}): announcing again after a revocation"
+    record = datasets.icc_status()
+    past = record[(record["iso3"] == code) & (record["date"] < pd.Timestamp(start))]
+    announced, revoked = past[past["event"] == "announced"], past[past["event"] == "revoked"]
+    if len(announced) and len(revoked):
+        return (f"announced {announced['date'].iloc[-1]:%Y} and revoked {revoked['date'].iloc[-1]:%Y}: "
+                "announcing again")
+    return ""
 
 
 def risk(folder: ResultFolder) -> list[Figure]:
@@ -213,59 +305,107 @@ def risk(folder: ResultFolder) -> list[Figure]:
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
         ax = fig.subplots()
         rows = data.iloc[::-1].reset_index(drop=True)
-        colours = [PATRON_COLOURS[p] for p in rows["patron"]]
-        ax.barh(range(len(rows)), rows["probability"], color=colours,
+        ax.barh(range(len(rows)), rows["probability"], color=[PATRON_COLOURS[p] for p in rows["patron"]],
                 xerr=[rows["probability"] - rows["low"], rows["high"] - rows["probability"]],
-                error_kw={"lw": 0.6, "capsize": 1.5})
-        ax.set_yticks(range(len(rows)), [f"{n} ({d})" if d else n for n, d in zip(rows["name"], rows["drivers"])],
-                      fontsize=5.5)
-        ax.set_xlabel(f"P(announce withdrawal by {horizon})", loc="right")  # long state names narrow the axes
-        ax.set_xlim(left=0)
-        handles = [Patch(color=PATRON_COLOURS[p], label=p) for p in dict.fromkeys(data["patron"])]
-        ax.legend(handles=handles, title="patron at start", title_fontsize=6, loc="lower right")
+                error_kw={"lw": 0.6, "capsize": 1.5, "ecolor": GREY})
+        marks = [PENDING_MARK if n.startswith("withdrawal pending") else AGAIN_MARK if n else ""
+                 for n in rows["note"]]
+        ax.set_yticks(range(len(rows)), [f"{name}{mark}" for name, mark in zip(rows["name"], marks)])
+        for y, (high, drivers) in enumerate(zip(rows["high"], rows["drivers"])):
+            ax.annotate(drivers, (high, y), xytext=(3, 0), textcoords="offset points", va="center",
+                        fontsize=SMALL, color=GREY)
+        ax.set_xlim(0, max(rows["high"].max(), 0.01) / 0.5)  # the right half holds the drivers
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.set_xlabel(f"P(announce withdrawal by {horizon})", loc="left")
+        handles = [Patch(color=PATRON_COLOURS[p], label=labels.patron(p)) for p in dict.fromkeys(data["patron"])]
+        ax.legend(handles=handles, title="patron at the start", title_fontsize=SMALL, loc="lower right")
+        notes = []
+        if PENDING_MARK in marks:
+            notes.append(f"{PENDING_MARK} withdrawal already pending: the runs count an announcement made again "
+                         "after the pending one is revoked")
+        if AGAIN_MARK in marks:
+            notes.append(f"{AGAIN_MARK} announced before and revoked: this would be a second announcement")
+        if notes:
+            fig.supxlabel("\n".join(notes), fontsize=SMALL, x=0.01, ha="left", color=GREY, wrap=True)
     return [Figure("risk", f"States most likely to announce withdrawal: {tables.label}",
                    f"Share of runs in which each state announces withdrawal by {horizon}, with its 90 % Wilson "
-                   f"interval over {runs} runs; colour: patron at the start; in brackets: up to two covariates "
-                   "adding most to the state's announcement hazard at the start.", data, draw, aspect=0.9,
-                   scenarios=(tables.label,))]
+                   f"interval over {runs} runs; colour: the state's great-power patron at the start; beside each "
+                   "bar: up to two factors adding most to the state's announcement hazard at the start. "
+                   f"{PENDING_MARK}: a withdrawal is already pending; {AGAIN_MARK}: the state announced before and "
+                   "revoked.", data, draw, aspect=1.0, scenarios=(tables.label,))]
+
+
+def _path(polygon: boundaries.Polygon) -> MplPath:
+    return MplPath.make_compound_path(*(MplPath(ring, closed=True) for ring in polygon))
 
 
 def world_map(folder: ResultFolder) -> list[Figure]:
     tables = folder.scenarios[0]
     runs = tables.runs["run"].nunique()
     announced = tables.events[tables.events["event"] == "announced"].groupby("iso3")["run"].nunique() / runs
+    start = first_day(parse_month(tables.timeseries["month"].iloc[0]))
+    status = build_world(start).table.set_index("iso3")["status"]
     states = datasets.states()
-    shaped, located = boundaries.outlines(), boundaries.points()
-    data = pd.DataFrame({"iso3": states["iso3"], "name": states["name"],
-                         "probability": states["iso3"].map(announced).fillna(0.0).to_numpy(),
-                         "drawn_as": ["outline" if c in shaped else "point" if c in located else "not drawn"
+    shaped, marked = boundaries.outlines(), boundaries.markers()
+    probability = states["iso3"].map(announced).fillna(0.0).to_numpy()
+    party = states["iso3"].map(status).isin(IN_STATUTE).to_numpy()
+    norm = Normalize(0, max(probability[party].max() if party.any() else 0, 0.01))
+    fill = [to_hex(colormaps[RISK_MAP](norm(p))) if is_party else NON_PARTY for p, is_party in zip(probability, party)]
+    data = pd.DataFrame({"iso3": states["iso3"], "name": states["name"], "status": states["iso3"].map(status),
+                         "probability": probability, "fill": fill,
+                         "drawn_as": ["outline" if c in shaped else "marker" if c in marked else "not drawn"
                                       for c in states["iso3"]]})
     horizon = tables.timeseries["month"].iloc[-1]
 
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
-        world, africa = fig.subplots(1, 2, width_ratios=[2.2, 1])
-        norm = Normalize(0, max(data["probability"].max(), 0.01))
-        colours = dict(zip(data["iso3"], colormaps["cividis_r"](norm(data["probability"]))))
-        for ax, (x0, x1, y0, y1) in ((world, (-170, 190, -57, 84)), (africa, (-19, 53, -36, 38))):
-            polygons = [(ring, colours[iso3]) for iso3, rings in boundaries.outlines().items() for ring in rings]
-            ax.add_collection(PolyCollection([r for r, _ in polygons], facecolors=[c for _, c in polygons],
-                                             edgecolors="white", linewidths=0.15))
-            dots = list(boundaries.points().items())
-            ax.scatter([lon for _, (lon, _) in dots], [lat for _, (_, lat) in dots], s=4,
-                       c=[colours[iso3] for iso3, _ in dots], edgecolors=GREY, linewidths=0.2, zorder=3)
+        world, africa = fig.subplots(1, 2, width_ratios=[2.45, 1])
+        rows = data.set_index("iso3")
+        polygons = [(iso3, polygon) for iso3, parts in boundaries.outlines().items() for polygon in parts]
+        dots = list(boundaries.markers().items())
+        for ax, (x0, x1, y0, y1) in ((world, (-170, 180, -57, 84)), (africa, (-19, 53, -36, 38))):
+            ax.add_collection(PathCollection([_path(p) for p in boundaries.territories()], facecolors=OTHER_LAND,
+                                             edgecolors="#bbbbbb", linewidths=0.15))
+            inside = rows.loc[[iso3 for iso3, _ in polygons], "status"].isin(IN_STATUTE).to_numpy()
+            ax.add_collection(PathCollection(
+                [_path(p) for _, p in polygons], facecolors=[rows.at[iso3, "fill"] for iso3, _ in polygons],
+                edgecolors=["white" if party else "#999999" for party in inside], linewidths=0.2, gid="states"))
+            non_party = [_path(p) for iso3, p in polygons if rows.at[iso3, "status"] not in IN_STATUTE]
+            ax.add_collection(PathCollection(non_party, facecolors="none", edgecolors="#a0a0a0", linewidths=0,
+                                             hatch="/////", gid="non-party hatching"))
+            pending = [_path(p) for iso3, p in polygons if rows.at[iso3, "status"] == "notified"]
+            ax.add_collection(PathCollection(pending, facecolors="none", edgecolors="black", linewidths=0.8,
+                                             gid="pending"))
+            ax.scatter([lon for _, (lon, _) in dots], [lat for _, (_, lat) in dots], s=10,
+                       c=[rows.at[iso3, "fill"] for iso3, _ in dots],
+                       edgecolors=["black" if rows.at[iso3, "status"] == "notified" else GREY for iso3, _ in dots],
+                       linewidths=[0.8 if rows.at[iso3, "status"] == "notified" else 0.35 for iso3, _ in dots],
+                       zorder=3, gid="markers")
             ax.set_xlim(x0, x1)
             ax.set_ylim(y0, y1)
             ax.set_aspect("equal")
             ax.axis("off")
-        world.set_title("world")
-        africa.set_title("Africa")
-        fig.colorbar(ScalarMappable(norm, "cividis_r"), ax=[world, africa], shrink=0.6,
-                     label=f"P(announce by {horizon})")
-    not_drawn = ", ".join(data.loc[data["drawn_as"] == "not drawn", "name"]) or "none"
+        world.set_title("World", loc="left")
+        africa.set_title("Africa", loc="left")
+        scale = fig.colorbar(ScalarMappable(norm, RISK_MAP), ax=[world, africa], location="bottom", shrink=0.45,
+                             aspect=35, pad=0.02, anchor=(0.1, 1.0))
+        scale.set_label(f"States Parties: P(announce withdrawal by {horizon})", fontsize=7)
+        fig.legend(handles=[Patch(facecolor=NON_PARTY, edgecolor="#a0a0a0", hatch="/////", label="not a State Party"),
+                            Patch(facecolor="white", edgecolor="black", lw=0.8, label="withdrawal pending"),
+                            Line2D([], [], marker="o", ls="", mfc="white", mec=GREY, ms=3.5,
+                                   label="small state (capital)")],
+                   loc="lower right", ncols=1, bbox_to_anchor=(0.99, 0.0), frameon=False)
     return [Figure("map", f"Probability of announcing withdrawal: {tables.label}",
-                   f"Share of {runs} runs in which each state announces withdrawal by {horizon}. Outlines from the "
-                   "countryinfo package; states it has no outline for are dots at their coordinates; not drawn: "
-                   f"{not_drawn}.", data, draw, aspect=0.42, scenarios=(tables.label,))]
+                   f"Share of {runs} runs in which each State Party announces withdrawal by {horizon}. States "
+                   "outside the Statute at the start are grey and hatched; withdrawals pending at the start are "
+                   "outlined in black; states too small for the map are circles at their capitals. Outlines: "
+                   "Natural Earth admin-0, 1:110m (public domain); land that is not one of the model's states "
+                   "(Greenland, Western Sahara, Taiwan and others) is pale grey.", data, draw, aspect=0.5,
+                   scenarios=(tables.label,))]
+
+
+def _bins(values: pd.Series) -> pd.Series:
+    """Sampled designs: equal-width bins, each named by its mid-point at three significant digits."""
+    return pd.cut(values, 6).apply(lambda interval: float(f"{interval.mid:.3g}")).astype(float)
 
 
 def heatmap(folder: ResultFolder) -> list[Figure]:
@@ -274,58 +414,111 @@ def heatmap(folder: ResultFolder) -> list[Figure]:
     if len(factors) < 2:
         return []
     x, y = factors[:2]
+    runs = folder.sweep_runs.copy()
     points = folder.points.copy()
     for name in (x, y):
-        if points[name].nunique() > 12:  # sampled designs: average within equal-width bins
-            points[name] = pd.cut(points[name], 8).apply(lambda interval: round(interval.mid, 3)).astype(float)
+        if points[name].nunique() > 12:
+            binned = _bins(points[name])
+            points[name] = binned
+            runs[name] = runs["point"].map(dict(zip(points["point"], binned)))
     data = points.groupby([y, x], as_index=False)["parties_end_mean"].mean()
+    cells = runs.groupby([y, x])["parties_end"]
+    data = data.join((cells.std(ddof=1) / np.sqrt(cells.count())).rename("mcse"), on=[y, x])
+    defaults = _defaults(folder)
+    error = data["mcse"]
+    values = data["parties_end_mean"]
 
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
         ax = fig.subplots()
         grid = data.pivot(index=y, columns=x, values="parties_end_mean")
         image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="cividis")
-        ax.set_xticks(range(len(grid.columns)), [f"{v:g}" for v in grid.columns], fontsize=6)
-        ax.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index], fontsize=6)
-        ax.set_xlabel(x)
-        ax.set_ylabel(y)
+        norm = image.norm
+        for (i, j), value in np.ndenumerate(grid.to_numpy()):
+            if np.isfinite(value):
+                ax.text(j, i, f"{value:.0f}" if grid.size > 30 else f"{value:.1f}", ha="center", va="center",
+                        fontsize=SMALL, color="black" if norm(value) > 0.55 else "white")
+        ax.set_xticks(range(len(grid.columns)), [f"{v:g}" for v in grid.columns])
+        ax.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index])
+        if len(grid.columns) > 5:
+            ax.tick_params(axis="x", labelrotation=45)
+        if x in defaults and y in defaults:
+            xi = np.interp(defaults[x], grid.columns.to_numpy(dtype=float), np.arange(len(grid.columns)))
+            yi = np.interp(defaults[y], grid.index.to_numpy(dtype=float), np.arange(len(grid.index)))
+            ax.plot(xi, yi, marker="*", ms=9, mfc="white", mec="black", mew=0.6, ls="", label="scenario's value")
+            ax.legend(loc="upper right", bbox_to_anchor=(1.0, 1.12), frameon=False, borderaxespad=0)
+        ax.set_xlabel(labels.parameter(x))
+        ax.set_ylabel(labels.parameter(y))
         fig.colorbar(image, ax=ax, label="mean States Parties at the end")
-    return [Figure("heatmap", f"Sweep: States Parties over {x} and {y}",
-                   f"Mean number of States Parties at the end of the run over the design points, by {x} and {y} "
-                   "(averaged over other swept parameters and, for sampled designs, within bins).", data, draw)]
+    sampled = folder.manifest.get("design") not in (None, "grid")
+    return [Figure("heatmap", f"Sweep: States Parties by {labels.parameter(x)} and {labels.parameter(y)}",
+                   f"Mean number of States Parties at the end of the run ({_window(folder)[1]}) for each design "
+                   f"point, by {labels.parameter(x)} ({x}) and {labels.parameter(y)} ({y})"
+                   + (", averaged over the other swept parameters" if len(factors) > 2 else "")
+                   + (" and within equal-width bins of the sampled values" if sampled else "")
+                   + f". The star marks the scenario's own values (the calibrated defaults unless set). Monte "
+                   f"Carlo standard error of a cell: {error.min():.1f} to {error.max():.1f} parties (median "
+                   f"{error.median():.1f}); differences between cells smaller than about twice that are noise. "
+                   f"Range of the cells: {values.min():.1f} to {values.max():.1f}.", data, draw)]
+
+
+def _defaults(folder: ResultFolder) -> dict[str, float]:
+    resolved = folder.manifest.get("resolved")
+    resolved = resolved[0] if isinstance(resolved, list) else resolved
+    return dict(resolved["parameters"]) if resolved else {}
 
 
 def sensitivity(folder: ResultFolder) -> list[Figure]:
     if folder.sensitivity is None:
         return []
-    data = folder.sensitivity
+    data = folder.sensitivity.copy()
+    bounded = data["index"].isin(["S1", "ST"])  # Sobol indices are shares of variance, in [0, 1]
+    conf = data["conf"].fillna(0.0)
+    low, high = data["value"] - conf, data["value"] + conf
+    data["low"] = low.where(~bounded, low.clip(0, 1))
+    data["high"] = high.where(~bounded, high.clip(0, 1))
+    data["shown"] = data["value"].where(~bounded, data["value"].clip(0, 1))
+    data["clipped"] = bounded & ((low < 0) | (high > 1) | (data["value"] < 0) | (data["value"] > 1))
+    sobol = bool(bounded.any())
 
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
         outcomes = list(dict.fromkeys(data["outcome"]))
-        axes = fig.subplots(1, len(outcomes), squeeze=False)[0]
+        axes = fig.subplots(1, len(outcomes), squeeze=False, sharey=True)[0]
         for ax, outcome in zip(axes, outcomes):
             rows = data[data["outcome"] == outcome]
             parameters, kinds = list(dict.fromkeys(rows["parameter"])), list(dict.fromkeys(rows["index"]))
-            width = 0.8 / len(kinds)
+            height = 0.8 / len(kinds)
             for k, kind in enumerate(kinds):
                 part = rows[rows["index"] == kind].set_index("parameter").reindex(parameters)
-                errors = part["conf"].fillna(0).to_numpy()
-                ax.bar([i + (k - (len(kinds) - 1) / 2) * width for i in range(len(parameters))], part["value"],
-                       width=width, color=PALETTE[k], label=kind, yerr=errors if errors.any() else None,
-                       capsize=2, error_kw={"lw": 0.7})
-            ax.set_xticks(range(len(parameters)), parameters, rotation=30, ha="right", fontsize=6)
-            ax.set_title(OUTCOMES.get(outcome, outcome))
-            ax.set_ylabel("index")
-            ax.axhline(0, color=GREY, lw=0.5)
-            ax.legend(loc="best")
-    return [Figure("sensitivity", "Global sensitivity of the sweep's outcomes",
-                   "Sensitivity indices per swept parameter with their 95 % bootstrap intervals: Sobol first-order "
-                   "(S1) and total (ST) indices, or Morris mu* and sigma.", data, draw, aspect=0.42)]
+                y = np.arange(len(parameters))[::-1] + ((len(kinds) - 1) / 2 - k) * height
+                errors = [part["shown"] - part["low"], part["high"] - part["shown"]]
+                has = bool((part["high"] > part["low"]).any())
+                ax.barh(y, part["shown"], height=height, color=PALETTE[k], label=labels.index(kind),
+                        xerr=errors if has else None, error_kw={"lw": 0.7, "capsize": 1.5, "ecolor": GREY})
+            ax.set_yticks(np.arange(len(parameters))[::-1], [labels.parameter(p) for p in parameters])
+            ax.set_title(labels.outcome(outcome), loc="left")
+            ax.axvline(0, color=GREY, lw=0.5)
+            if sobol:
+                ax.set_xlim(0, 1)
+        axes[0].legend(loc="lower right")
+    clipped = int(data["clipped"].sum())
+    note = (f" Sobol indices are shares of the outcome's variance, so estimates and intervals are clipped to "
+            f"[0, 1]; {clipped} of {int(bounded.sum())} were (the table keeps the raw values)." if sobol else "")
+    explained = ("First-order index (S1): the share of the variance the parameter causes alone; total index "
+                 "(ST): including its interactions with the others; ST well above S1 means interactions matter."
+                 if sobol else "Morris mu*: the mean absolute change of the outcome per step of the parameter "
+                 "across its range; sigma: the spread of those changes (high when effects are nonlinear or "
+                 "interact).")
+    return [Figure("sensitivity", "Which parameters matter: global sensitivity",
+                   f"Sensitivity of two outcomes of the sweep to each varied parameter, with 95 % bootstrap "
+                   f"intervals. {explained}{note}", data, draw,
+                   aspect=0.25 + 0.05 * data["parameter"].nunique())]
 
 
 KINDS: dict[str, tuple[tuple[str, ...], Callable[[ResultFolder], list[Figure]]]] = {
     "membership": (("run",), membership),
     "population": (("run",), population),
     "compare": (("compare",), compare),
+    "difference": (("compare",), difference),
     "cascade": (("run", "compare"), cascade),
     "risk": (("run", "compare"), risk),
     "map": (("run", "compare"), world_map),

@@ -32,6 +32,7 @@ class ResultFolder:
     comparison: pd.DataFrame | None = None
     points: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
+    sweep_runs: pd.DataFrame | None = None  # a sweep's runs table: one row per point and run
 
     def manifest_summary(self) -> dict[str, Any]:
         """The manifest's provenance fields, for a brief."""
@@ -73,11 +74,12 @@ REQUIRED = {  # the columns figures and briefs read from each table
     "summary.csv": ("month", "measure", "q05", "q25", "median", "q75", "q95"),
     "comparison.csv": ("scenario",),
     "points.csv": ("point", "parties_end_mean", "further_exits_mean"),
+    "sweep runs.csv": ("point", "run", "parties_end"),
     "sensitivity.csv": ("outcome", "parameter", "index", "value", "conf"),
 }
 
 
-def _table(path: Path, name: str, folder: Path) -> pd.DataFrame:
+def _table(path: Path, name: str, folder: Path, kind: str = "") -> pd.DataFrame:
     where = path.relative_to(folder.parent) / name
     try:
         frame = pd.read_csv(path / name, keep_default_na=False, na_values=[""])
@@ -85,7 +87,7 @@ def _table(path: Path, name: str, folder: Path) -> pd.DataFrame:
         raise UserError(f"missing {where}; not a complete iccsim results folder") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
         raise UserError(f"{where} is not a readable table") from None
-    missing = [column for column in REQUIRED[name] if column not in frame.columns]
+    missing = [column for column in REQUIRED[f"{kind} {name}".strip()] if column not in frame.columns]
     if missing:
         raise UserError(f"{where} lacks the columns {', '.join(missing)}; not an iccsim table")
     return frame
@@ -114,7 +116,8 @@ def load(folder: Path) -> ResultFolder:
         points = _table(folder, "points.csv", folder)
         has_indices = (folder / "sensitivity.csv").exists()
         return ResultFolder(folder, "sweep", manifest, [], points=points,
-                            sensitivity=_table(folder, "sensitivity.csv", folder) if has_indices else None)
+                            sensitivity=_table(folder, "sensitivity.csv", folder) if has_indices else None,
+                            sweep_runs=_table(folder, "runs.csv", folder, "sweep"))
     names = manifest.get("scenarios", [])
     if len(names) == 1 and not (folder / "comparison.csv").exists():
         return ResultFolder(folder, "run", manifest, [_scenario(folder, names[0], folder)])
