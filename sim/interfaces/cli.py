@@ -365,7 +365,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         fitted.draws.to_csv(folder / "draws.csv", index=False)
         checked.statistics.to_csv(folder / "fit.csv", index=False)
         checked.patterns.to_csv(folder / "patterns.csv", index=False)
-        provenance = {**environment(), "scenarios": [template.name], "runs": args.check_runs, "runs_per": "month",
+        provenance = {**environment(), "scenarios": [template.name], "runs": args.check_runs, "runs_per": "at the fitted values",
                       "seed": args.seed, "start": format_month(start), "horizon": format_month(end)}
         render.render(fitcheck.figure(checked), folder / "figures", ("png", "pdf"), "double", provenance)
         write_json(folder / "manifest.json", {**environment(), "window": [format_month(start + 1), format_month(end)],

@@ -7,6 +7,7 @@ comes from `sim.labels`.
 
 import dataclasses
 import math
+import textwrap
 from typing import Callable
 
 import matplotlib.dates as mdates
@@ -18,8 +19,9 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import Normalize, to_hex
 from matplotlib.figure import Figure as Canvas
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.ticker import MaxNLocator
 from scipy.stats import binomtest
 
 from sim.core.months import first_day, format_month, parse_month
@@ -57,7 +59,8 @@ class Figure:
     caption: str
     data: pd.DataFrame
     draw: Callable[[Canvas, pd.DataFrame], None]
-    aspect: float = 0.72  # height / width
+    aspect: float = 0.6  # height / width
+    min_height: float = 0.0  # inches: at least this tall whatever the width
     scenarios: tuple[str, ...] | None = None  # those shown, when not all of the folder's
 
 
@@ -208,15 +211,15 @@ def difference(folder: ResultFolder) -> list[Figure]:
         ax.set_yticks(y, data["scenario"])
         ax.set_ylim(-0.7, len(data) - 0.3)
         ax.set_xlabel(f"States Parties at the end of {year}, difference from {reference}")
-        ax.legend(handles=[Line2D([], [], color=GREY, marker="o", ms=3.5, lw=1, label="mean, 90 % interval"),
-                           Line2D([], [], color=GREY, lw=4, alpha=0.25, label="5-95 % of paired runs")],
-                  loc="outside lower center", ncols=2)
+        fig.legend(handles=[Line2D([], [], color=GREY, marker="o", ms=3.5, lw=1, label="mean, 90 % interval"),
+                            Line2D([], [], color=GREY, lw=4, alpha=0.25, label="5-95 % of paired runs")],
+                   loc="outside lower center", ncols=2)
     return [Figure("difference", f"Effect of each scenario against {reference}",
                    f"Difference in States Parties at the end of {year} from {reference}, run by run (runs are "
                    "paired by their random streams, so the difference is the scenario's effect): the mean "
                    "(labelled) with its 90 % confidence interval, and the 5-95 % range of the per-run "
                    "differences (shaded)." + (" The same numbers are in comparison.csv." if year == "2035" else ""),
-                   data, draw, aspect=0.18 + 0.055 * len(data))]
+                   data, draw, aspect=0.14 + 0.045 * len(data))]
 
 
 def _window(folder: ResultFolder) -> tuple[str, str]:
@@ -244,7 +247,7 @@ def cascade(folder: ResultFolder) -> list[Figure]:
         ax.set_ylabel("share of runs with at least k")
         ax.set_ylim(0, 1.02)
         ax.set_xlim(left=0.5)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if len(names) > 1:
             fig.legend(loc="outside right upper")
     return [Figure("cascade", "Size of the exit cascade",
@@ -311,28 +314,30 @@ def risk(folder: ResultFolder) -> list[Figure]:
         marks = [PENDING_MARK if n.startswith("withdrawal pending") else AGAIN_MARK if n else ""
                  for n in rows["note"]]
         ax.set_yticks(range(len(rows)), [f"{name}{mark}" for name, mark in zip(rows["name"], marks)])
+        narrow = fig.get_figwidth() < 5  # one column: room for the main factor only
         for y, (high, drivers) in enumerate(zip(rows["high"], rows["drivers"])):
-            ax.annotate(drivers, (high, y), xytext=(3, 0), textcoords="offset points", va="center",
-                        fontsize=SMALL, color=GREY)
-        ax.set_xlim(0, max(rows["high"].max(), 0.01) / 0.5)  # the right half holds the drivers
+            ax.annotate(drivers.split(", ")[0] if narrow else drivers, (high, y), xytext=(3, 0),
+                        textcoords="offset points", va="center", fontsize=SMALL, color=GREY)
+        top = min(max(rows["high"].max(), 0.01), 1.0)
+        ax.set_xlim(0, top / 0.5)  # the right half holds the factors
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.xaxis.set_major_formatter("{x:g}")
+        ticks = [t for t in ax.get_xticks() if 0 <= t <= top + 1e-9]
+        ax.set_xticks(ticks)
+        ax.spines["bottom"].set_bounds(0, ticks[-1])
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_xlabel(f"P(announce withdrawal by {horizon})", loc="left")
         handles = [Patch(color=PATRON_COLOURS[p], label=labels.patron(p)) for p in dict.fromkeys(data["patron"])]
-        ax.legend(handles=handles, title="patron at the start", title_fontsize=SMALL, loc="lower right")
-        notes = []
-        if PENDING_MARK in marks:
-            notes.append(f"{PENDING_MARK} withdrawal already pending: the runs count an announcement made again "
-                         "after the pending one is revoked")
-        if AGAIN_MARK in marks:
-            notes.append(f"{AGAIN_MARK} announced before and revoked: this would be a second announcement")
-        if notes:
-            fig.supxlabel("\n".join(notes), fontsize=SMALL, x=0.01, ha="left", color=GREY, wrap=True)
+        notes = [(PENDING_MARK, "withdrawal pending at the start"), (AGAIN_MARK, "announced before, revoked")]
+        handles += [Line2D([], [], ls="", label=f"{mark} {text}") for mark, text in notes if mark in marks]
+        fig.legend(handles=handles, title="great-power patron at the start", title_fontsize=SMALL,
+                   loc="outside lower center", ncols=2 if narrow else 3, handlelength=1.2)
     return [Figure("risk", f"States most likely to announce withdrawal: {tables.label}",
                    f"Share of runs in which each state announces withdrawal by {horizon}, with its 90 % Wilson "
                    f"interval over {runs} runs; colour: the state's great-power patron at the start; beside each "
                    "bar: up to two factors adding most to the state's announcement hazard at the start. "
                    f"{PENDING_MARK}: a withdrawal is already pending; {AGAIN_MARK}: the state announced before and "
-                   "revoked.", data, draw, aspect=1.0, scenarios=(tables.label,))]
+                   "revoked.", data, draw, aspect=0.62, min_height=3.8, scenarios=(tables.label,))]
 
 
 def _path(polygon: boundaries.Polygon) -> MplPath:
@@ -371,7 +376,7 @@ def world_map(folder: ResultFolder) -> list[Figure]:
                 edgecolors=["white" if party else "#999999" for party in inside], linewidths=0.2, gid="states"))
             non_party = [_path(p) for iso3, p in polygons if rows.at[iso3, "status"] not in IN_STATUTE]
             ax.add_collection(PathCollection(non_party, facecolors="none", edgecolors="#a0a0a0", linewidths=0,
-                                             hatch="/////", gid="non-party hatching"))
+                                             hatch="////", gid="non-party hatching"))
             pending = [_path(p) for iso3, p in polygons if rows.at[iso3, "status"] == "notified"]
             ax.add_collection(PathCollection(pending, facecolors="none", edgecolors="black", linewidths=0.8,
                                              gid="pending"))
@@ -389,7 +394,7 @@ def world_map(folder: ResultFolder) -> list[Figure]:
         scale = fig.colorbar(ScalarMappable(norm, RISK_MAP), ax=[world, africa], location="bottom", shrink=0.45,
                              aspect=35, pad=0.02, anchor=(0.1, 1.0))
         scale.set_label(f"States Parties: P(announce withdrawal by {horizon})", fontsize=7)
-        fig.legend(handles=[Patch(facecolor=NON_PARTY, edgecolor="#a0a0a0", hatch="/////", label="not a State Party"),
+        fig.legend(handles=[Patch(facecolor=NON_PARTY, edgecolor="#a0a0a0", hatch="////", label="not a State Party"),
                             Patch(facecolor="white", edgecolor="black", lw=0.8, label="withdrawal pending"),
                             Line2D([], [], marker="o", ls="", mfc="white", mec=GREY, ms=3.5,
                                    label="small state (capital)")],
@@ -399,7 +404,7 @@ def world_map(folder: ResultFolder) -> list[Figure]:
                    "outside the Statute at the start are grey and hatched; withdrawals pending at the start are "
                    "outlined in black; states too small for the map are circles at their capitals. Outlines: "
                    "Natural Earth admin-0, 1:110m (public domain); land that is not one of the model's states "
-                   "(Greenland, Western Sahara, Taiwan and others) is pale grey.", data, draw, aspect=0.5,
+                   "(Greenland, Western Sahara, Taiwan and others) is pale grey.", data, draw, aspect=0.4,
                    scenarios=(tables.label,))]
 
 
@@ -441,21 +446,21 @@ def heatmap(folder: ResultFolder) -> list[Figure]:
         ax.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index])
         if len(grid.columns) > 5:
             ax.tick_params(axis="x", labelrotation=45)
-        if x in defaults and y in defaults:
-            xi = np.interp(defaults[x], grid.columns.to_numpy(dtype=float), np.arange(len(grid.columns)))
-            yi = np.interp(defaults[y], grid.index.to_numpy(dtype=float), np.arange(len(grid.index)))
-            ax.plot(xi, yi, marker="*", ms=9, mfc="white", mec="black", mew=0.6, ls="", label="scenario's value")
-            ax.legend(loc="upper right", bbox_to_anchor=(1.0, 1.12), frameon=False, borderaxespad=0)
-        ax.set_xlabel(labels.parameter(x))
-        ax.set_ylabel(labels.parameter(y))
+        if x in defaults and y in defaults:  # outline the cell nearest the scenario's own values
+            j = int(np.abs(grid.columns.to_numpy(dtype=float) - defaults[x]).argmin())
+            i = int(np.abs(grid.index.to_numpy(dtype=float) - defaults[y]).argmin())
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#E69F00", lw=2))
+        ax.set_xlabel(textwrap.fill(f"{labels.parameter(x)} ({x})", 40))
+        ax.set_ylabel(textwrap.fill(f"{labels.parameter(y)} ({y})", 30))
         fig.colorbar(image, ax=ax, label="mean States Parties at the end")
     sampled = folder.manifest.get("design") not in (None, "grid")
-    return [Figure("heatmap", f"Sweep: States Parties by {labels.parameter(x)} and {labels.parameter(y)}",
+    return [Figure("heatmap", "Sweep: States Parties at the end of the run",
                    f"Mean number of States Parties at the end of the run ({_window(folder)[1]}) for each design "
                    f"point, by {labels.parameter(x)} ({x}) and {labels.parameter(y)} ({y})"
                    + (", averaged over the other swept parameters" if len(factors) > 2 else "")
                    + (" and within equal-width bins of the sampled values" if sampled else "")
-                   + f". The star marks the scenario's own values (the calibrated defaults unless set). Monte "
+                   + f". The outlined cell is the one nearest the scenario's own values ({x} = {defaults.get(x, 'n/a')}, "
+                   f"{y} = {defaults.get(y, 'n/a')}: the calibrated defaults unless set). Monte "
                    f"Carlo standard error of a cell: {error.min():.1f} to {error.max():.1f} parties (median "
                    f"{error.median():.1f}); differences between cells smaller than about twice that are noise. "
                    f"Range of the cells: {values.min():.1f} to {values.max():.1f}.", data, draw)]
@@ -497,6 +502,7 @@ def sensitivity(folder: ResultFolder) -> list[Figure]:
             ax.set_yticks(np.arange(len(parameters))[::-1], [labels.parameter(p) for p in parameters])
             ax.set_title(labels.outcome(outcome), loc="left")
             ax.axvline(0, color=GREY, lw=0.5)
+            ax.set_xlabel("share of the outcome's variance" if sobol else "change in the outcome")
             if sobol:
                 ax.set_xlim(0, 1)
         axes[0].legend(loc="lower right")

@@ -11,7 +11,7 @@ PATRONS = {
 }
 
 COVARIATES = {  # terms of the withdrawal-announcement logit, as the risk figure names them
-    "divergence": "distance from the parties' UN votes",
+    "divergence": "distance in UN votes",
     "exposure": "exposure to the court",
     "junta": "junta with a hostile patron",
     "recent coup": "recent coup",

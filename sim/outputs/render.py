@@ -17,14 +17,15 @@ from sim.outputs.figures import KINDS, Figure, kinds_for  # noqa: E402
 from sim.store.folders import ResultFolder, load  # noqa: E402
 
 FORMATS = ("png", "pdf", "svg")
-WIDTHS = {"single": 3.5, "double": 7.2}  # inches: one and two journal columns
+WIDTHS = {"single": 3.5, "double": 7.2, "page": 6.7}  # inches: one and two journal columns; the text
+# width of an A4 or Letter page with 2 cm margins (a brief's figures are printed at this size, unscaled)
 STYLE = Path(str(importlib.resources.files("sim.outputs"))) / "style" / "iccsim.mplstyle"
 
 
 def caption_text(figure: Figure, provenance: dict[str, Any]) -> str:
     """The caption file: what is shown, then where it comes from."""
     return (f"{figure.title}\n\n{figure.caption}\n\n"
-            f"Scenario(s): {', '.join(figure.scenarios or provenance['scenarios'])}. Runs: {provenance['runs']} per {provenance['runs_per']}, "
+            f"Scenario(s): {', '.join(figure.scenarios or provenance['scenarios'])}. Runs: {provenance['runs']} {provenance['runs_per']}, "
             f"root seed "
             f"{provenance['seed']}. Window: {provenance['start']} to {provenance['horizon']}. "
             f"iccsim {provenance['iccsim_version']} (commit {provenance['git_commit'] or 'unknown'}), "
@@ -42,14 +43,17 @@ def _metadata(fmt: str, figure: Figure, provenance: dict[str, Any]) -> dict[str,
             "Creator": f"iccsim {__version__}", "Date": None}
 
 
-def render(figure: Figure, out: Path, formats: tuple[str, ...], size: str, provenance: dict[str, Any]) -> list[Path]:
-    """Write the figure in each format with its CSV and caption; return the files written."""
+def render(figure: Figure, out: Path, formats: tuple[str, ...], size: str, provenance: dict[str, Any],
+           titled: bool = True) -> list[Path]:
+    """Write the figure in each format with its CSV and caption; return the files written. A brief's
+    figures are `titled=False`: their title goes in the typeset caption."""
     out.mkdir(parents=True, exist_ok=True)
     width = WIDTHS[size]
     written = []
     with plt.style.context(STYLE):
-        canvas = plt.figure(figsize=(width, width * figure.aspect))
-        canvas.suptitle(figure.title, fontsize=8)
+        canvas = plt.figure(figsize=(width, max(width * figure.aspect, figure.min_height)))
+        if titled:
+            canvas.suptitle(figure.title, fontsize=8)
         figure.draw(canvas, figure.data)
         for fmt in formats:
             path = out / f"{figure.name}.{fmt}"
@@ -77,7 +81,7 @@ def plot_folder(path: Path, kinds: list[str] | None = None, formats: tuple[str, 
 
 
 def plot(folder: ResultFolder, kinds: list[str] | None, formats: tuple[str, ...], size: str,
-         out: Path) -> list[Path]:
+         out: Path, titled: bool = True) -> list[Path]:
     """Render the chosen kinds (default: all that fit the folder) into `out`."""
     available = kinds_for(folder)
     chosen = kinds or available
@@ -91,5 +95,5 @@ def plot(folder: ResultFolder, kinds: list[str] | None, formats: tuple[str, ...]
     written = []
     for kind in chosen:
         for figure in KINDS[kind][1](folder):
-            written += render(figure, out, formats, size, provenance)
+            written += render(figure, out, formats, size, provenance, titled)
     return written

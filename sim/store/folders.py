@@ -49,7 +49,7 @@ class ResultFolder:
             "git_commit": m.get("git_commit"),
             "scenarios": m.get("scenarios") or [m["scenario"]],
             "runs": m["runs"],
-            "runs_per": "design point" if self.kind == "sweep" else "scenario",
+            "runs_per": "per design point" if self.kind == "sweep" else "per scenario",
             "seed": m.get("root_seed", m.get("seed")),
             "start": resolved[0]["start"],
             "horizon": resolved[0]["end"],
