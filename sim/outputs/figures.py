@@ -125,7 +125,8 @@ def membership(folder: ResultFolder) -> list[Figure]:
     history = list(range(max(parse_month("2002-07"), start - HISTORY_MONTHS), start + 1))
     record = pd.DataFrame({"month": [format_month(m) for m in history], "observed": observed_parties(history)})
     data = record.merge(rows, on="month", how="outer").sort_values("month", ignore_index=True)
-    data["effective"] = data["month"].map(_effective_labels(rows["month"].iloc[0])).fillna("")
+    effective = _effective_labels(rows["month"].iloc[0])
+    data["effective"] = [effective.get(month, "") for month in data["month"]]
     return [Figure("membership", f"States Parties to the Rome Statute: {tables.label}",
                    "States Parties on the first of each month: median over runs, 50 % and 90 % bands; the record "
                    "of up to ten years before the start; dotted lines mark the months in which the withdrawals "
@@ -219,7 +220,7 @@ def difference(folder: ResultFolder) -> list[Figure]:
                    "paired by their random streams, so the difference is the scenario's effect): the mean "
                    "(labelled) with its 90 % confidence interval, and the 5-95 % range of the per-run "
                    "differences (shaded)." + (" The same numbers are in comparison.csv." if year == "2035" else ""),
-                   data, draw, aspect=0.14 + 0.045 * len(data))]
+                   data, draw, aspect=0.14 + 0.045 * len(data), min_height=1.2 + 0.25 * len(data))]
 
 
 def _window(folder: ResultFolder) -> tuple[str, str]:
@@ -404,7 +405,7 @@ def world_map(folder: ResultFolder) -> list[Figure]:
                    "outside the Statute at the start are grey and hatched; withdrawals pending at the start are "
                    "outlined in black; states too small for the map are circles at their capitals. Outlines: "
                    "Natural Earth admin-0, 1:110m (public domain); land that is not one of the model's states "
-                   "(Greenland, Western Sahara, Taiwan and others) is pale grey.", data, draw, aspect=0.4,
+                   "(Greenland, Western Sahara, Taiwan and others) is pale grey.", data, draw, aspect=0.4, min_height=2.4,
                    scenarios=(tables.label,))]
 
 
@@ -463,7 +464,7 @@ def heatmap(folder: ResultFolder) -> list[Figure]:
                    f"{y} = {defaults.get(y, 'n/a')}: the calibrated defaults unless set). Monte "
                    f"Carlo standard error of a cell: {error.min():.1f} to {error.max():.1f} parties (median "
                    f"{error.median():.1f}); differences between cells smaller than about twice that are noise. "
-                   f"Range of the cells: {values.min():.1f} to {values.max():.1f}.", data, draw)]
+                   f"Range of the cells: {values.min():.1f} to {values.max():.1f}.", data, draw, min_height=2.6)]
 
 
 def _defaults(folder: ResultFolder) -> dict[str, float]:
@@ -517,7 +518,7 @@ def sensitivity(folder: ResultFolder) -> list[Figure]:
     return [Figure("sensitivity", "Which parameters matter: global sensitivity",
                    f"Sensitivity of two outcomes of the sweep to each varied parameter, with 95 % bootstrap "
                    f"intervals. {explained}{note}", data, draw,
-                   aspect=0.25 + 0.05 * data["parameter"].nunique())]
+                   aspect=0.25 + 0.05 * data["parameter"].nunique(), min_height=1.2 + 0.35 * data["parameter"].nunique())]
 
 
 KINDS: dict[str, tuple[tuple[str, ...], Callable[[ResultFolder], list[Figure]]]] = {

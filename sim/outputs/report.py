@@ -147,7 +147,9 @@ def headline(folder: ResultFolder) -> list[str]:
              f"{_whole(row[f'parties_{last}_q95'])})" + (f", against {start_parties} at the start."
                                                          if start_parties is not None else "."),
              f"In {_share(row[f'p_further_exits_ge1_by_{last}'])} of runs at least one more withdrawal takes "
-             f"effect by the end of {last}, beyond the {pending} pending at the start; in "
+             f"effect by the end of {last}, "
+             + (f"beyond the {pending} pending at the start" if pending else "none being pending at the start")
+             + "; in "
              f"{_share(row[f'p_further_exits_ge5_by_{last}'])}, at least five."]
     if folder.kind == "compare" and len(table) > 1:
         effects = table[f"diff_parties_{last}_mean"].iloc[1:].dropna()

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from PIL import Image
 
 from sim.core.errors import UserError
@@ -29,7 +31,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("kind, expected", [("run", {"membership", "population", "cascade", "risk", "map"}),
-                                            ("compare", {"compare", "cascade", "risk", "map"}),
+                                            ("compare", {"compare", "difference", "cascade", "risk", "map"}),
                                             ("sweep", {"heatmap", "sensitivity"})])
 def test_every_kind_renders_in_every_format(folders: dict[str, Path], kind: str, expected: set[str]) -> None:
     written = render.plot_folder(folders[kind], formats=render.FORMATS, size="double")
@@ -67,17 +69,71 @@ def test_plotted_numbers_equal_the_result_tables(folders: dict[str, Path]) -> No
     assert (risk["low"] <= risk["probability"]).all() and (risk["probability"] <= risk["high"]).all()
     runs = pd.read_csv(folders["run"] / "runs.csv")
     cascade = pd.read_csv(figures / "cascade.csv")
-    expected = runs["further_exits"].value_counts(normalize=True).sort_index()
-    assert np.allclose(cascade["share_of_runs"], expected.to_numpy()) and cascade["share_of_runs"].sum() == 1
+    final = runs["further_exits"]
+    assert list(cascade["at_least"]) == list(range(1, max(final.max(), 1) + 1))
+    assert np.allclose(cascade["share_of_runs"], [(final >= k).mean() for k in cascade["at_least"]])
+    assert cascade["share_of_runs"].is_monotonic_decreasing
 
 
-def test_map_covers_every_state(folders: dict[str, Path]) -> None:
+def test_map_draws_every_state_and_never_colours_non_parties_by_risk(folders: dict[str, Path]) -> None:
+    import datetime as dt
+
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+    from sim.data import datasets
+    from sim.data.world import IN_STATUTE, build_world
+    from sim.outputs import figures
+
     render.plot_folder(folders["run"], ["map"])
     data = pd.read_csv(folders["run"] / "figures" / "map.csv", keep_default_na=False)
-    assert len(data) == 195 and set(data["drawn_as"]) <= {"outline", "point", "not drawn"}
-    assert (data["drawn_as"] == "outline").sum() > 150
+    assert set(data["iso3"]) == set(datasets.states()["iso3"]) and len(data) == 195
+    assert set(data["drawn_as"]) == {"outline", "marker"}  # nothing left undrawn
+    assert {"HUN", "SRB", "MMR"} <= set(data.loc[data["drawn_as"] == "outline", "iso3"])
+    assert {"TUV", "MCO", "SMR", "NRU"} <= set(data.loc[data["drawn_as"] == "marker", "iso3"])
+    status = build_world(dt.date(2026, 11, 1)).table.set_index("iso3")["status"]
+    outside = data[~data["iso3"].map(status).isin(IN_STATUTE)]
+    assert {"USA", "CHN", "RUS", "IND", "BDI", "PHL"} <= set(outside["iso3"])
+    scale = {to_hex(colormaps[figures.RISK_MAP](x)) for x in np.linspace(0, 1, 256)}
+    assert (outside["fill"] == figures.NON_PARTY).all() and figures.NON_PARTY not in scale
+    inside = data[data["iso3"].map(status).isin(IN_STATUTE)]
+    assert inside["fill"].isin(scale).all()
     risk = pd.read_csv(folders["run"] / "figures" / "risk.csv")
     assert np.allclose(data.set_index("iso3").loc[risk["iso3"], "probability"], risk["probability"])
+    # what is drawn is what the table says: the states' face colours, in outline order
+    figure = figures.world_map(load(folders["run"]))[0]
+    canvas = Figure(figsize=(7.2, 3))
+    figure.draw(canvas, figure.data)
+    collection = next(c for c in canvas.axes[0].collections if c.get_gid() == "states")
+    from sim.data import boundaries
+    order = [iso3 for iso3, parts in boundaries.outlines().items() for _ in parts]
+    drawn = [to_hex(c) for c in collection.get_facecolors()]
+    assert drawn == [data.set_index("iso3").at[iso3, "fill"] for iso3 in order]
+
+
+@pytest.mark.parametrize("kind", ["run", "compare", "sweep"])
+def test_no_text_below_six_and_a_half_points_and_no_raw_codes(folders: dict[str, Path], kind: str) -> None:
+    from matplotlib.text import Text
+    from sim.outputs import figures
+
+    folder = load(folders[kind])
+    for name in figures.kinds_for(folder):
+        for figure in figures.KINDS[name][1](folder):
+            with plt.style.context(render.STYLE):
+                canvas = plt.figure(figsize=(3.5, max(3.5 * figure.aspect, figure.min_height)))
+                figure.draw(canvas, figure.data)
+                canvas.canvas.draw()
+                texts = [t for t in canvas.findobj(Text) if t.get_text().strip() and t.get_visible()]
+                plt.close(canvas)
+            assert min(t.get_fontsize() for t in texts) >= 6.5, name
+            shown = " ".join(t.get_text() for t in texts)
+            for code in ("USA_ISR", "FRA_EU", "NONE", "divergence", "b_peer)", "S1", "mu_star"):
+                assert code not in shown.replace("(b_peer)", ""), (name, code)
+
+
+def test_palette_has_twelve_distinct_colours() -> None:
+    from sim.outputs import figures
+
+    assert len(set(figures.colours(12))) == 12
 
 
 def test_compare_and_heatmap_numbers(folders: dict[str, Path]) -> None:
@@ -87,16 +143,32 @@ def test_compare_and_heatmap_numbers(folders: dict[str, Path]) -> None:
     base = pd.read_csv(folders["compare"] / "baseline" / "timeseries.csv")
     rows = data[data["scenario"] == "coup-wave"].set_index("month")
     assert np.allclose(rows["median"], series.groupby("month")["parties"].median())
-    paired = series.set_index(["run", "month"])["parties"] - base.set_index(["run", "month"])["parties"]
-    assert np.allclose(rows["diff_q95"], paired.groupby("month").quantile(0.95))
-    assert (data[data["scenario"] == "baseline"]["diff_median"] == 0).all()
+    assert np.allclose(rows["q05"], series.groupby("month")["parties"].quantile(0.05))
+    render.plot_folder(folders["compare"], ["difference"])
+    difference = pd.read_csv(folders["compare"] / "figures" / "difference.csv")
+    comparison = pd.read_csv(folders["compare"] / "comparison.csv").set_index("scenario")
+    assert list(difference["scenario"]) == ["coup-wave"] and difference["month"].item() == "2035-12"
+    for ours, theirs in (("mean", "diff_parties_2035_mean"), ("mean_lo", "diff_parties_2035_mean_lo"),
+                         ("mean_hi", "diff_parties_2035_mean_hi"), ("q05", "diff_parties_2035_q05")):
+        assert difference[ours].item() == pytest.approx(comparison.at["coup-wave", theirs])
+    at_end = series[series["month"] == "2035-12"].set_index("run")["parties"]
+    paired = at_end - base[base["month"] == "2035-12"].set_index("run")["parties"]
+    assert difference["mean"].item() == pytest.approx(paired.mean())
     render.plot_folder(folders["sweep"], ["heatmap"])
     heat = pd.read_csv(folders["sweep"] / "figures" / "heatmap.csv")
     runs = pd.read_csv(folders["sweep"] / "runs.csv")
-    expected = runs.groupby(["b_peer", "a0"], as_index=False)["parties_end"].mean()
-    assert set(heat.columns) == {"a0", "b_peer", "parties_end_mean"} and len(heat) == len(expected) == 16
+    expected = runs.groupby(["b_peer", "a0"], as_index=False)["parties_end"].agg(["mean", "std", "count"])
+    assert set(heat.columns) == {"a0", "b_peer", "parties_end_mean", "mcse"} and len(heat) == len(expected) == 16
     merged = heat.merge(expected, on=["b_peer", "a0"])
-    assert np.allclose(merged["parties_end_mean"], merged["parties_end"])
+    assert np.allclose(merged["parties_end_mean"], merged["mean"])
+    assert np.allclose(merged["mcse"], merged["std"] / np.sqrt(merged["count"]), equal_nan=True)
+    caption = (folders["sweep"] / "figures" / "heatmap.caption.txt").read_text()
+    assert "Monte Carlo standard error" in caption and "outlined cell" in caption
+    render.plot_folder(folders["sweep"], ["sensitivity"])
+    indices = pd.read_csv(folders["sweep"] / "figures" / "sensitivity.csv")
+    assert indices["low"].between(0, 1).all() and indices["high"].between(0, 1).all()
+    raw = pd.read_csv(folders["sweep"] / "sensitivity.csv")
+    assert np.allclose(indices["value"], raw["value"])  # the table keeps the raw estimates
 
 
 def test_provenance_reads_back_from_png_and_pdf(folders: dict[str, Path]) -> None:
