@@ -431,6 +431,13 @@ def heatmap(folder: ResultFolder) -> list[Figure]:
     cells = runs.groupby([y, x])["parties_end"]
     data = data.join((cells.std(ddof=1) / np.sqrt(cells.count())).rename("mcse"), on=[y, x])
     defaults = _defaults(folder)
+    swept = {f["name"]: (f["low"], f["high"]) for f in folder.manifest.get("factors", [])}
+    inside = all(name in defaults and (name not in swept or swept[name][0] <= defaults[name] <= swept[name][1])
+                 for name in (x, y))
+    own = f"{x} = {defaults.get(x, 'n/a'):g}, {y} = {defaults.get(y, 'n/a'):g}" if x in defaults and y in defaults \
+        else "not known"
+    marked = (f"The outlined cell is the one nearest the scenario's own values ({own}: the calibrated defaults "
+              "unless set)." if inside else f"The scenario's own values ({own}) lie outside the swept ranges.")
     error = data["mcse"]
     values = data["parties_end_mean"]
 
@@ -447,7 +454,7 @@ def heatmap(folder: ResultFolder) -> list[Figure]:
         ax.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index])
         if len(grid.columns) > 5:
             ax.tick_params(axis="x", labelrotation=45)
-        if x in defaults and y in defaults:  # outline the cell nearest the scenario's own values
+        if inside:  # outline the cell nearest the scenario's own values
             j = int(np.abs(grid.columns.to_numpy(dtype=float) - defaults[x]).argmin())
             i = int(np.abs(grid.index.to_numpy(dtype=float) - defaults[y]).argmin())
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#E69F00", lw=2))
@@ -460,8 +467,7 @@ def heatmap(folder: ResultFolder) -> list[Figure]:
                    f"point, by {labels.parameter(x)} ({x}) and {labels.parameter(y)} ({y})"
                    + (", averaged over the other swept parameters" if len(factors) > 2 else "")
                    + (" and within equal-width bins of the sampled values" if sampled else "")
-                   + f". The outlined cell is the one nearest the scenario's own values ({x} = {defaults.get(x, 'n/a')}, "
-                   f"{y} = {defaults.get(y, 'n/a')}: the calibrated defaults unless set). Monte "
+                   + f". {marked} Monte "
                    f"Carlo standard error of a cell: {error.min():.1f} to {error.max():.1f} parties (median "
                    f"{error.median():.1f}); differences between cells smaller than about twice that are noise. "
                    f"Range of the cells: {values.min():.1f} to {values.max():.1f}.", data, draw, min_height=2.6)]

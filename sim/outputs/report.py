@@ -12,6 +12,7 @@ import dataclasses
 import importlib.resources
 import json
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -132,8 +133,9 @@ def headline(folder: ResultFolder) -> list[str]:
             rows = folder.sensitivity[folder.sensitivity["outcome"] == "parties_end_mean"]
             kind = "ST" if "ST" in set(rows["index"]) else "mu_star"
             top = rows[rows["index"] == kind].sort_values("value", ascending=False).iloc[0]
+            value = min(max(top["value"], 0.0), 1.0) if kind == "ST" else top["value"]
             words.append(f"The parameter that matters most for it is the {labels.parameter(top['parameter'])} "
-                         f"({labels.index(kind)}: {top['value']:.2f}).")
+                         f"({top['parameter']}; {labels.index(kind)} index {value:.2f}).")
         return words
     months = reporting_months(*_window(folder))
     last = months[-1][:4]
@@ -221,13 +223,14 @@ def content(folder: ResultFolder, figures: list[Figure]) -> dict[str, Any]:
     key = key_numbers(folder)
     return {
         "title": _title(folder),
-        "short_title": f"iccsim brief: {', '.join(dict.fromkeys(p['scenarios']))}"[:90],
+        "short_title": _title(folder),
         "kind_line": {"run": "iccsim brief · scenario run", "compare": "iccsim brief · scenario comparison",
                       "sweep": "iccsim brief · parameter sweep"}[folder.kind],
         "date": _made(folder),
         "runs_line": f"{p['runs']} runs {p['runs_per']}, {p['start']} to {p['horizon']}, data to {p['data_end']}",
         "headline": headline(folder),
-        "table": {"header": list(key.table.columns), "rows": key.table.to_numpy().tolist(), "align": key.align,
+        "table": {"header": [textwrap.fill(c, 16) for c in key.table.columns], "rows": key.table.to_numpy().tolist(),
+                  "align": key.align,
                   "note": key.note},
         "figures": [{"name": f.name, "title": f.title, "caption": f.caption, "path": f"figures/{f.name}.svg",
                      "width": render.WIDTHS[FIGURE_SIZE]} for f in figures],
@@ -241,15 +244,16 @@ def content(folder: ResultFolder, figures: list[Figure]) -> dict[str, Any]:
 
 def brief_markdown(brief: dict[str, Any], image: str = "figures/{name}.png") -> str:
     """The brief as Markdown; `image` gives each figure's address from its name."""
-    table = pd.DataFrame(brief["table"]["rows"], columns=brief["table"]["header"])
+    table = pd.DataFrame(brief["table"]["rows"], columns=[" ".join(c.split()) for c in brief["table"]["header"]])
     parts = [f"# {brief['title']}", f"*{brief['kind_line']}; {brief['date']}; {brief['runs_line']}.*",
              "\n".join(f"**{line}**" if i == 0 else line for i, line in enumerate(brief["headline"])),
              "## Key numbers", table.to_markdown(index=False, colalign=brief["table"]["align"]),
-             f"*{brief['table']['note']}*", "## Figures"]
+             f"*{brief['table']['note']}*", "## Scenarios"]
+    parts += [f"**{s['name']}** — *{s['title']}.* {s['description']}" for s in brief["scenarios"]]
+    parts += ["## Figures"]
     for number, fig in enumerate(brief["figures"], start=1):
         parts.append(f"![{fig['title']}]({image.format(name=fig['name'])})\n\n"
                      f"**Figure {number}. {fig['title']}.** {fig['caption']}")
-    parts += ["## Scenarios"] + [f"**{s['name']}** — *{s['title']}.* {s['description']}" for s in brief["scenarios"]]
     parts += ["## Assumptions and limits",
               "\n".join("- " + "".join(f"`{s['text']}`" if s["code"] else s["text"] for s in item)
                         for item in brief["limits"])]

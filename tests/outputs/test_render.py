@@ -163,7 +163,9 @@ def test_compare_and_heatmap_numbers(folders: dict[str, Path]) -> None:
     assert np.allclose(merged["parties_end_mean"], merged["mean"])
     assert np.allclose(merged["mcse"], merged["std"] / np.sqrt(merged["count"]), equal_nan=True)
     caption = (folders["sweep"] / "figures" / "heatmap.caption.txt").read_text()
-    assert "Monte Carlo standard error" in caption and "outlined cell" in caption
+    a0 = json.loads((folders["sweep"] / "manifest.json").read_text())["resolved"]["parameters"]["a0"]
+    assert "Monte Carlo standard error" in caption
+    assert ("outlined cell" in caption) == (-9 <= a0 <= -7) != ("outside the swept ranges" in caption)
     render.plot_folder(folders["sweep"], ["sensitivity"])
     indices = pd.read_csv(folders["sweep"] / "figures" / "sensitivity.csv")
     assert indices["low"].between(0, 1).all() and indices["high"].between(0, 1).all()
