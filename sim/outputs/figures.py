@@ -84,7 +84,7 @@ def _names(codes: str) -> str:
     return ", ".join(table.get(code, code) for code in codes.split(", "))
 
 
-def _fan(ylabel: str) -> Callable[[Canvas, pd.DataFrame], None]:
+def _fan(ylabel: str, integer: bool = False) -> Callable[[Canvas, pd.DataFrame], None]:
     """Median with 50 % and 90 % bands; the record and effective-date marks where the data has them."""
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
         ax = fig.subplots()
@@ -99,10 +99,12 @@ def _fan(ylabel: str) -> Callable[[Canvas, pd.DataFrame], None]:
             ax.axvline(first_day(parse_month(month)), color=GREY, lw=0.5, linestyle=":")
         if len(marked):
             note = "; ".join(f"{_names(row.effective)} ({row.month})" for row in marked.itertuples())
-            ax.annotate(f"pending withdrawals take effect: {note}", (0.01, 0.99), xycoords="axes fraction",
-                        fontsize=SMALL, va="top", wrap=True,
-                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+            ax.set_title(textwrap.fill(f"Dotted: pending withdrawals take effect, {note}",
+                                       int(fig.get_figwidth() * 17)),
+                         loc="left", fontsize=SMALL, color=GREY)
         ax.set_ylabel(ylabel)
+        if integer:
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         _year_axis(ax)
         ax.legend(loc="lower left")
     return draw
@@ -130,7 +132,7 @@ def membership(folder: ResultFolder) -> list[Figure]:
     return [Figure("membership", f"States Parties to the Rome Statute: {tables.label}",
                    "States Parties on the first of each month: median over runs, 50 % and 90 % bands; the record "
                    "of up to ten years before the start; dotted lines mark the months in which the withdrawals "
-                   "pending at the start take effect.", data, _fan("States Parties"))]
+                   "pending at the start take effect.", data, _fan("States Parties", integer=True))]
 
 
 def population(folder: ResultFolder) -> list[Figure]:
@@ -452,7 +454,7 @@ def heatmap(folder: ResultFolder) -> list[Figure]:
                         fontsize=SMALL, color="black" if norm(value) > 0.55 else "white")
         ax.set_xticks(range(len(grid.columns)), [f"{v:g}" for v in grid.columns])
         ax.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index])
-        if len(grid.columns) > 5:
+        if len(grid.columns) > 6:
             ax.tick_params(axis="x", labelrotation=45)
         if inside:  # outline the cell nearest the scenario's own values
             j = int(np.abs(grid.columns.to_numpy(dtype=float) - defaults[x]).argmin())
