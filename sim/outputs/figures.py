@@ -61,6 +61,7 @@ class Figure:
     draw: Callable[[Canvas, pd.DataFrame], None]
     aspect: float = 0.6  # height / width
     min_height: float = 0.0  # inches: at least this tall whatever the width
+    narrow_aspect: float | None = None  # height / width at one column's width, where the layout changes
     scenarios: tuple[str, ...] | None = None  # those shown, when not all of the folder's
 
 
@@ -366,7 +367,12 @@ def world_map(folder: ResultFolder) -> list[Figure]:
     horizon = tables.timeseries["month"].iloc[-1]
 
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
-        world, africa = fig.subplots(1, 2, width_ratios=[2.45, 1])
+        narrow = fig.get_figwidth() < 5  # one column: the world above, Africa and the key below
+        if narrow:
+            grid = fig.add_gridspec(2, 2, height_ratios=[1.4, 1])
+            world, africa = fig.add_subplot(grid[0, :]), fig.add_subplot(grid[1, 0])
+        else:
+            world, africa = fig.subplots(1, 2, width_ratios=[2.45, 1])
         rows = data.set_index("iso3")
         polygons = [(iso3, polygon) for iso3, parts in boundaries.outlines().items() for polygon in parts]
         dots = list(boundaries.markers().items())
@@ -383,7 +389,7 @@ def world_map(folder: ResultFolder) -> list[Figure]:
             pending = [_path(p) for iso3, p in polygons if rows.at[iso3, "status"] == "notified"]
             ax.add_collection(PathCollection(pending, facecolors="none", edgecolors="black", linewidths=0.8,
                                              gid="pending"))
-            ax.scatter([lon for _, (lon, _) in dots], [lat for _, (_, lat) in dots], s=10,
+            ax.scatter([lon for _, (lon, _) in dots], [lat for _, (_, lat) in dots], s=6 if narrow else 10,
                        c=[rows.at[iso3, "fill"] for iso3, _ in dots],
                        edgecolors=["black" if rows.at[iso3, "status"] == "notified" else GREY for iso3, _ in dots],
                        linewidths=[0.8 if rows.at[iso3, "status"] == "notified" else 0.35 for iso3, _ in dots],
@@ -394,20 +400,26 @@ def world_map(folder: ResultFolder) -> list[Figure]:
             ax.axis("off")
         world.set_title("World", loc="left")
         africa.set_title("Africa", loc="left")
-        scale = fig.colorbar(ScalarMappable(norm, RISK_MAP), ax=[world, africa], location="bottom", shrink=0.45,
-                             aspect=35, pad=0.02, anchor=(0.1, 1.0))
-        scale.set_label(f"States Parties: P(announce withdrawal by {horizon})", fontsize=7)
-        fig.legend(handles=[Patch(facecolor=NON_PARTY, edgecolor="#a0a0a0", hatch="////", label="not a State Party"),
-                            Patch(facecolor="white", edgecolor="black", lw=0.8, label="withdrawal pending"),
-                            Line2D([], [], marker="o", ls="", mfc="white", mec=GREY, ms=3.5,
-                                   label="small state (capital)")],
-                   loc="lower right", ncols=1, bbox_to_anchor=(0.99, 0.0), frameon=False)
+        key = [Patch(facecolor=NON_PARTY, edgecolor="#a0a0a0", hatch="////", label="not a State Party"),
+               Patch(facecolor="white", edgecolor="black", lw=0.8, label="withdrawal pending"),
+               Line2D([], [], marker="o", ls="", mfc="white", mec=GREY, ms=3.5, label="small state (capital)")]
+        label = f"P(announce withdrawal by {horizon})"
+        if narrow:
+            scale = fig.colorbar(ScalarMappable(norm, RISK_MAP), ax=world, location="bottom", shrink=0.6,
+                                 aspect=40, pad=0.01)
+            africa.legend(handles=key, loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
+        else:
+            scale = fig.colorbar(ScalarMappable(norm, RISK_MAP), ax=[world, africa], location="bottom",
+                                 shrink=0.45, aspect=35, pad=0.02, anchor=(0.1, 1.0))
+            fig.legend(handles=key, loc="lower right", ncols=1, bbox_to_anchor=(0.99, 0.0), frameon=False)
+        scale.set_label(f"States Parties: {label}", fontsize=7)
     return [Figure("map", f"Probability of announcing withdrawal: {tables.label}",
                    f"Share of {runs} runs in which each State Party announces withdrawal by {horizon}. States "
                    "outside the Statute at the start are grey and hatched; withdrawals pending at the start are "
                    "outlined in black; states too small for the map are circles at their capitals. Outlines: "
                    "Natural Earth admin-0, 1:110m (public domain); land that is not one of the model's states "
-                   "(Greenland, Western Sahara, Taiwan and others) is pale grey.", data, draw, aspect=0.4, min_height=2.4,
+                   "(Greenland, Western Sahara, Taiwan and others) is pale grey.", data, draw, aspect=0.4,
+                   narrow_aspect=1.05,
                    scenarios=(tables.label,))]
 
 
@@ -496,7 +508,9 @@ def sensitivity(folder: ResultFolder) -> list[Figure]:
 
     def draw(fig: Canvas, data: pd.DataFrame) -> None:
         outcomes = list(dict.fromkeys(data["outcome"]))
-        axes = fig.subplots(1, len(outcomes), squeeze=False, sharey=True)[0]
+        narrow = fig.get_figwidth() < 5  # one column: the outcomes' panels one above the other
+        shape = (len(outcomes), 1) if narrow else (1, len(outcomes))
+        axes = fig.subplots(*shape, squeeze=False, sharey=True, sharex=narrow).ravel()
         for ax, outcome in zip(axes, outcomes):
             rows = data[data["outcome"] == outcome]
             parameters, kinds = list(dict.fromkeys(rows["parameter"])), list(dict.fromkeys(rows["index"]))
@@ -508,14 +522,17 @@ def sensitivity(folder: ResultFolder) -> list[Figure]:
                 has = bool((part["high"] > part["low"]).any())
                 ax.barh(y, part["shown"], height=height, color=PALETTE[k], label=labels.index(kind),
                         xerr=errors if has else None, error_kw={"lw": 0.7, "capsize": 1.5, "ecolor": GREY})
-            ax.set_yticks(np.arange(len(parameters))[::-1], [labels.parameter(p) for p in parameters])
+            ax.set_yticks(np.arange(len(parameters))[::-1],
+                          [textwrap.fill(labels.parameter(p), 26) for p in parameters])
             ax.set_title(labels.outcome(outcome), loc="left")
             ax.axvline(0, color=GREY, lw=0.5)
-            ax.set_xlabel("share of the outcome's variance" if sobol else "change in the outcome")
+            if ax is axes[-1] or not narrow:
+                ax.set_xlabel("share of the outcome's variance" if sobol else "change in the outcome")
             if sobol:
                 ax.set_xlim(0, 1)
-        axes[0].legend(loc="lower right")
+        fig.legend(handles=axes[0].get_legend_handles_labels()[0], loc="outside lower center", ncols=2)
     clipped = int(data["clipped"].sum())
+    count, outcomes = data["parameter"].nunique(), data["outcome"].nunique()
     note = (f" Sobol indices are shares of the outcome's variance, so estimates and intervals are clipped to "
             f"[0, 1]; {clipped} of {int(bounded.sum())} were (the table keeps the raw values)." if sobol else "")
     explained = ("First-order index (S1): the share of the variance the parameter causes alone; total index "
@@ -526,7 +543,8 @@ def sensitivity(folder: ResultFolder) -> list[Figure]:
     return [Figure("sensitivity", "Which parameters matter: global sensitivity",
                    f"Sensitivity of two outcomes of the sweep to each varied parameter, with 95 % bootstrap "
                    f"intervals. {explained}{note}", data, draw,
-                   aspect=0.25 + 0.05 * data["parameter"].nunique(), min_height=1.2 + 0.35 * data["parameter"].nunique())]
+                   aspect=0.25 + 0.05 * count, min_height=1.2 + 0.35 * count,
+                   narrow_aspect=(0.7 + outcomes * (0.3 + 0.25 * count)) / 3.5)]
 
 
 KINDS: dict[str, tuple[tuple[str, ...], Callable[[ResultFolder], list[Figure]]]] = {

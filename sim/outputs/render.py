@@ -43,6 +43,13 @@ def _metadata(fmt: str, figure: Figure, provenance: dict[str, Any]) -> dict[str,
             "Creator": f"iccsim {__version__}", "Date": None}
 
 
+def size_of(figure: Figure, width: float) -> tuple[float, float]:
+    """Width and height in inches: the figure's aspect (its one-column aspect when narrow), at least its
+    minimum height."""
+    aspect = figure.narrow_aspect if figure.narrow_aspect and width < 5 else figure.aspect
+    return width, max(width * aspect, figure.min_height)
+
+
 def render(figure: Figure, out: Path, formats: tuple[str, ...], size: str, provenance: dict[str, Any],
            titled: bool = True) -> list[Path]:
     """Write the figure in each format with its CSV and caption; return the files written. A brief's
@@ -51,7 +58,7 @@ def render(figure: Figure, out: Path, formats: tuple[str, ...], size: str, prove
     width = WIDTHS[size]
     written = []
     with plt.style.context(STYLE):
-        canvas = plt.figure(figsize=(width, max(width * figure.aspect, figure.min_height)))
+        canvas = plt.figure(figsize=size_of(figure, width))
         if titled:
             canvas.suptitle(figure.title, fontsize=8)
         figure.draw(canvas, figure.data)

@@ -144,7 +144,8 @@ def headline(folder: ResultFolder) -> list[str]:
     start_parties = int(first.runs["parties_start"].iloc[0]) if "parties_start" in first.runs else None
     row = table.loc[first.label]
     pending = int((build_world(first_day(parse_month(_window(folder)[0]))).table["status"] == "notified").sum())
-    words = [f"{first.label}: {_whole(row[f'parties_{last}_median'])} States Parties at the end of {last} in the "
+    words = [f"Under {first.label}, the Rome Statute has {_whole(row[f'parties_{last}_median'])} States Parties at "
+             f"the end of {last} in the "
              f"median run (90 % of runs: {_whole(row[f'parties_{last}_q05'])} to "
              f"{_whole(row[f'parties_{last}_q95'])})" + (f", against {start_parties} at the start."
                                                          if start_parties is not None else "."),

@@ -119,7 +119,7 @@ def test_no_text_below_six_and_a_half_points_and_no_raw_codes(folders: dict[str,
     for name in figures.kinds_for(folder):
         for figure in figures.KINDS[name][1](folder):
             with plt.style.context(render.STYLE):
-                canvas = plt.figure(figsize=(3.5, max(3.5 * figure.aspect, figure.min_height)))
+                canvas = plt.figure(figsize=render.size_of(figure, 3.5))
                 figure.draw(canvas, figure.data)
                 canvas.canvas.draw()
                 texts = [t for t in canvas.findobj(Text) if t.get_text().strip() and t.get_visible()]

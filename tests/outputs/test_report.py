@@ -75,7 +75,7 @@ def test_history_run_reports_the_years_of_its_window(folders: dict[str, Path]) -
     text = _pdftotext(folders["history"] / "report" / "brief.pdf")
     assert "at the end of 2025 in the median run" in " ".join(text.split())
     assert not re.search(r"\bnan\b", text, re.IGNORECASE)
-    assert report.headline(load(folders["history"]))[0].startswith("history-2016: ")
+    assert report.headline(load(folders["history"]))[0].startswith("Under history-2016, the Rome Statute has ")
 
 
 def test_compare_key_numbers_match_the_comparison_table(folders: dict[str, Path]) -> None:
