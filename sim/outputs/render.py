@@ -17,7 +17,7 @@ from sim.outputs.figures import KINDS, Figure, kinds_for  # noqa: E402
 from sim.store.folders import ResultFolder, load  # noqa: E402
 
 FORMATS = ("png", "pdf", "svg")
-WIDTHS = {"single": 3.5, "double": 7.2, "page": 6.7}  # inches: one and two journal columns; the text
+WIDTHS = {"single": 3.5, "double": 7.2, "page": 6.6}  # inches: one and two journal columns; the text
 # width of an A4 or Letter page with 2 cm margins (a brief's figures are printed at this size, unscaled)
 STYLE = Path(str(importlib.resources.files("sim.outputs"))) / "style" / "iccsim.mplstyle"
 
