@@ -214,7 +214,7 @@ def difference(folder: ResultFolder) -> list[Figure]:
         ax.axvline(0, color=GREY, lw=0.6)
         ax.set_yticks(y, data["scenario"])
         ax.set_ylim(-0.7, len(data) - 0.3)
-        ax.set_xlabel(f"States Parties at the end of {year}, difference from {reference}")
+        ax.set_xlabel(f"difference from {reference} in States Parties at the end of {year} (paired runs)")
         fig.legend(handles=[Line2D([], [], color=GREY, marker="o", ms=3.5, lw=1, label="mean, 90 % interval"),
                             Line2D([], [], color=GREY, lw=4, alpha=0.25, label="5-95 % of paired runs")],
                    loc="outside lower center", ncols=2)

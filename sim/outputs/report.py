@@ -108,7 +108,17 @@ def _sweep_numbers(folder: ResultFolder) -> KeyNumbers:
     rows = pd.DataFrame({"Parameter varied": [labels.parameter(f["name"]) for f in factors],
                          "Name": [f["name"] for f in factors],
                          "Range": [f"{f['low']:g} to {f['high']:g}" for f in factors]})
-    note = "The parameters the sweep varied and the range of each."
+    points = folder.points
+    ends = {"low": [], "high": []}
+    for f in factors:
+        fifth = (f["high"] - f["low"]) / 5
+        ends["low"].append(points.loc[points[f["name"]] <= f["low"] + fifth, "parties_end_mean"].mean())
+        ends["high"].append(points.loc[points[f["name"]] >= f["high"] - fifth, "parties_end_mean"].mean())
+    rows["States Parties at the end, low end"] = [f"{v:.1f}" for v in ends["low"]]
+    rows["States Parties at the end, high end"] = [f"{v:.1f}" for v in ends["high"]]
+    note = ("The parameters the sweep varied and the range of each; the mean number of States Parties at the end of "
+            "the run over the design points in the lowest and in the highest fifth of the parameter's range (the "
+            "other parameters averaged over), one decimal because these are means over runs.")
     if folder.sensitivity is not None:
         indices = folder.sensitivity[folder.sensitivity["outcome"] == "parties_end_mean"]
         for index in dict.fromkeys(indices["index"]):
@@ -116,9 +126,12 @@ def _sweep_numbers(folder: ResultFolder) -> KeyNumbers:
             rows[labels.index(index).capitalize()] = [
                 f"{min(max(values[f['name']], 0.0), 1.0) if index in ('S1', 'ST') else values[f['name']]:.2f}"
                 for f in factors]
-        note += (" Sensitivity of the mean number of States Parties at the end: Sobol indices are the share of "
-                 "its variance due to the parameter alone (first-order) or with its interactions (total), shown "
-                 "within [0, 1]; Morris mu* is the mean absolute change per step.")
+        sobol = "ST" in set(indices["index"])
+        note += (" Sensitivity of the mean number of States Parties at the end: " + (
+            "Sobol indices are the share of its variance due to the parameter alone (first-order) or with its "
+            "interactions (total), shown within [0, 1]." if sobol else
+            "Morris mu* is the mean absolute change of it per step of the parameter, sigma the spread of those "
+            "changes."))
     return KeyNumbers(rows, ["left", "left", "right"] + ["right"] * (len(rows.columns) - 3), note)
 
 
@@ -248,7 +261,7 @@ def brief_markdown(brief: dict[str, Any], image: str = "figures/{name}.png") -> 
     table = pd.DataFrame(brief["table"]["rows"], columns=[" ".join(c.split()) for c in brief["table"]["header"]])
     parts = [f"# {brief['title']}", f"*{brief['kind_line']}; {brief['date']}; {brief['runs_line']}.*",
              "\n".join(f"**{line}**" if i == 0 else line for i, line in enumerate(brief["headline"])),
-             "## Key numbers", table.to_markdown(index=False, colalign=brief["table"]["align"]),
+             "## Key numbers", table.to_markdown(index=False, colalign=brief["table"]["align"], disable_numparse=True),
              f"*{brief['table']['note']}*", "## Scenarios"]
     parts += [f"**{s['name']}** — *{s['title']}.* {s['description']}" for s in brief["scenarios"]]
     parts += ["## Figures"]
