@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -79,8 +80,6 @@ def test_history_run_reports_the_years_of_its_window(folders: dict[str, Path]) -
 
 
 def test_compare_key_numbers_match_the_comparison_table(folders: dict[str, Path]) -> None:
-    import pandas as pd
-
     key = report.key_numbers(load(folders["compare"])).table.set_index("Scenario")
     comparison = pd.read_csv(folders["compare"] / "comparison.csv").set_index("scenario")
     row = comparison.loc["democratic-return"]
