@@ -209,8 +209,8 @@ def difference(folder: ResultFolder) -> list[Figure]:
             ax.plot([row.q05, row.q95], [y[i], y[i]], color=colour, lw=4, alpha=0.25, solid_capstyle="butt")
             ax.errorbar(row.mean, y[i], xerr=[[row.mean - row.mean_lo], [row.mean_hi - row.mean]], fmt="o",
                         color=colour, ms=3.5, capsize=2, lw=1)
-            ax.annotate(f"{row.mean:+.1f}".replace("-", "\u2212"), (row.mean, y[i]), xytext=(0, 4), textcoords="offset points",
-                        ha="center", fontsize=SMALL, color=GREY)
+            ax.annotate(f"{row.mean:+.1f}".replace("-", "\u2212"), (row.mean, y[i]), xytext=(0, 4),
+                        textcoords="offset points", ha="center", fontsize=SMALL, color=GREY)
         ax.axvline(0, color=GREY, lw=0.6)
         ax.set_yticks(y, data["scenario"])
         ax.set_ylim(-0.7, len(data) - 0.3)

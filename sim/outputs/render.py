@@ -25,9 +25,9 @@ STYLE = Path(str(importlib.resources.files("sim.outputs"))) / "style" / "iccsim.
 def caption_text(figure: Figure, provenance: dict[str, Any]) -> str:
     """The caption file: what is shown, then where it comes from."""
     return (f"{figure.title}\n\n{figure.caption}\n\n"
-            f"Scenario(s): {', '.join(figure.scenarios or provenance['scenarios'])}. Runs: {provenance['runs']} {provenance['runs_per']}, "
-            f"root seed "
-            f"{provenance['seed']}. Window: {provenance['start']} to {provenance['horizon']}. "
+            f"Scenario(s): {', '.join(figure.scenarios or provenance['scenarios'])}. "
+            f"Runs: {provenance['runs']} {provenance['runs_per']}, root seed {provenance['seed']}. "
+            f"Window: {provenance['start']} to {provenance['horizon']}. "
             f"iccsim {provenance['iccsim_version']} (commit {provenance['git_commit'] or 'unknown'}), "
             f"data to {provenance['data_end']}. Numbers plotted: {figure.name}.csv.\n")
 
