@@ -53,8 +53,10 @@ class Params:
     # --- withdrawal announcement: annual rare-events logit after von Borzyskowski & Vabulas (2019) ---
     a0: float = _fitted("a0", -7.8, -12.0, -3.0, "intercept; h = 0.04 %/yr at zero covariates, the all-IGO base rate "
                    "(von Borzyskowski & Vabulas 2019, Online Appendix Table A1: mean 0.0004)")
-    b_div: float = _fitted("b_div", 1.0, 0.0, 3.0, f"per UNGA ideal-point unit of distance from the party mean; "
-                       f"{VBV}: 0.950 / 1.175")
+    b_div: float = _fitted("b_div", 1.0, 0.0, 3.0, f"per UNGA ideal-point unit a state votes from the party mean "
+                       f"toward the court-hostile pole (Russia's clients), 0 on the other side: divergence used "
+                       f"directionally, since the UK votes with the US and Ukraine with Europe without being exit "
+                       f"candidates; magnitude after the symmetric divergence of {VBV}: 0.950 / 1.175")
     b_lead: float = _p(3.0, 0.0, 5.0, f"a bloc lead/founder state announced within the lead window; {VBV}: 3.348 / 3.166")
     b_peer: float = _fitted("b_peer", 2.0, 0.0, 6.0, "per unit share of bloc or patron-client peers exiting; assumption: "
                        "mid-point of a 1-4 range, no direct estimate exists (to calibrate on the 2016 and 2025 "
@@ -74,8 +76,19 @@ class Params:
                       "in the 1-3 range (Hungary 2025 and the AES 2025 exits; Kelley 2007, qualitative)")
     b_bias: float = _p(0.5, 0.0, 2.0, "per unit perceived regional bias (African states only); assumption in "
                        "the 0-1 range (qualitative: AU and AES statements)")
-    b_leg: float = _fitted("b_leg", 1.0, 0.0, 5.0, "per unit of court legitimacy below its long-run level; assumption: a "
-                      "moderate effect (IOs rarely die from withdrawals, Eilstrup-Sangiovanni 2020)")
+    b_leg: float = _fitted("b_leg", 1.0, 0.0, 5.0, "per unit of court legitimacy below its long-run level, times the "
+                      "state's stance against the court (0 to 1): how much the court's standing weighs depends "
+                      "on the state's own quarrel with it; assumption: a moderate effect (IOs rarely die from "
+                      "withdrawals, Eilstrup-Sangiovanni 2020)")
+    b_camp: float = _fitted("b_camp", 2.0, 0.0, 6.0, "per unit of a bloc's campaign against the court (the AU's "
+                       "2013 and 2016-17 withdrawal debates), times the state's stance: a bloc summit coordinates "
+                       "the members already at odds with the court, while the others enter reservations (Nigeria, "
+                       "Senegal, Cabo Verde in 2017); assumption in the 1-4 range of b_peer, a threshold-like "
+                       "coordination device (science-anchors section 7.2, Granovetter 1978)")
+    b_coop: float = _fitted("b_coop", 2.0, 0.0, 4.0, "lowers the log-odds per unit of the government's cooperation "
+                       "with the court (it surrendered suspects and relies on the court against its opponents: the "
+                       "Central African Republic under Touadera, which kept its Russian security partner but did not "
+                       "follow the AES out in 2025); assumption: offsets about the patron-client peer pull")
     junta_peer_weight: float = _p(0.0, 0.0, 1.0, "weight of fellow juntas among a junta's peers; "
                                   "assumption: 0 by default, since the one junta cluster on record (the AES) "
                                   "is already a bloc; scenarios of junta solidarity raise it")
@@ -131,8 +144,10 @@ class Params:
     legitimacy_tau_months: float = _fitted("legitimacy_tau_months", 48.0, 6.0, 240.0, "assumption: relaxation "
                                            "time of 3-5 years, the span between the 2016 episode and the "
                                            "court's recovery to 124 parties")
-    lam_exit: float = _fitted("lam_exit", 0.025, 0.0, 0.5, "legitimacy lost per announcement or effective exit; "
-                              "assumption: the 2016 episode (3 notifications) taken to cost about 0.05-0.10")
+    lam_exit: float = _fitted("lam_exit", 0.075, 0.0, 0.5, "legitimacy lost per withdrawal episode (a month's "
+                              "announcements by states sharing a bloc count as one; the later effect is not "
+                              "charged again): research notes, science-anchors section 7.5, the 2016 episode "
+                              "costs 0.05-0.10 of legitimacy; the mid-point")
     lam_sanc: float = _p(0.002, 0.0, 0.05, "legitimacy lost per month per unit of sanctions level; assumption")
     lam_acc: float = _p(0.01, 0.0, 0.5, "legitimacy gained per accession; smaller than lam_exit (loss aversion)")
     lam_arrest: float = _p(0.03, 0.0, 0.5, "legitimacy gained per high-profile non-African surrender; "

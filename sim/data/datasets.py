@@ -79,6 +79,12 @@ def exposure() -> pd.DataFrame:
 
 
 @functools.cache
+def unrecognised() -> pd.DataFrame:
+    """Periods in which a party has no government able to deposit a valid notification of withdrawal."""
+    return _read("unrecognised.csv", ("start", "end"))
+
+
+@functools.cache
 def court_events() -> pd.DataFrame:
     frame = _read("court_events.csv", ("date",))
     return frame.assign(value=frame["value"].astype(float))

@@ -33,6 +33,7 @@ class World:
     sanctions: float
     hostility: dict[str, float]  # patron code -> hostility to the court in [0, 1]
     africa_bias: float
+    campaign: dict[str, float]  # bloc code -> level of its campaign against the court in [0, 1]
 
     @property
     def parties(self) -> int:
@@ -61,7 +62,8 @@ def validate_data() -> None:
     for name, frame in [("icc_status", datasets.icc_status()), ("blocs", datasets.blocs()),
                         ("coups", datasets.coups()), ("juntas", datasets.juntas()),
                         ("patronage", datasets.patronage()), ("exposure", datasets.exposure()),
-                        ("population", datasets.population()), ("idealpoints", datasets.idealpoints())]:
+                        ("population", datasets.population()), ("idealpoints", datasets.idealpoints()),
+                        ("unrecognised", datasets.unrecognised())]:
         unknown = set(frame["iso3"]) - known
         if unknown:
             raise ValueError(f"{name}.csv: ISO3 codes not in states.csv: {sorted(unknown)}")
@@ -95,6 +97,8 @@ def build_world(as_of: dt.date, params: Params | None = None) -> World:
     table["junta"] = _active(datasets.juntas(), day).reindex(table.index, fill_value=False)
     table = table.join(_coups(day, params))
     table["exposure"] = _exposure(day).reindex(table.index, fill_value=0.0)
+    table["cooperation"] = _exposure(day, "cooperation").reindex(table.index, fill_value=0.0)
+    table["barred"] = _active(datasets.unrecognised(), day).reindex(table.index, fill_value=False)
     members, leads = _blocs(day, table.index)
     table["blocs"] = [",".join(b for b, m in zip(BLOC_CODES, row) if m) for row in members]
     events = datasets.court_events()
@@ -108,6 +112,7 @@ def build_world(as_of: dt.date, params: Params | None = None) -> World:
         hostility={p: _latest(past[(past["kind"] == "hostility") & (past["target"] == p)], 0.0)
                    for p in PATRON_CODES},
         africa_bias=africa_bias(day),
+        campaign={b: _latest(past[(past["kind"] == "campaign") & (past["target"] == b)], 0.0) for b in BLOC_CODES},
     )
 
 
@@ -195,8 +200,11 @@ def _trapped_share(dates: pd.Series, begin: pd.Timestamp, end: pd.Timestamp, par
     return float(covered.mean())
 
 
-def _exposure(day: pd.Timestamp) -> pd.Series:
+def _exposure(day: pd.Timestamp, kind: str = "exposure") -> pd.Series:
+    """Each state's level of exposure to the court on `day` (the largest of its live episodes), or with
+    kind="cooperation" of its government's cooperation with the court (exposure.csv, kind cooperation)."""
     rows = datasets.exposure()
+    rows = rows[(rows["kind"] == "cooperation") == (kind == "cooperation")]
     live = rows[(rows["start"] <= day) & (rows["end"].isna() | (rows["end"] > day))]
     return live.groupby("iso3")["level"].max()
 

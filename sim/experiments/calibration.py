@@ -56,7 +56,6 @@ WITHDRAWAL_PRIORS = {
     "b_junta": Prior(0.0, 5.0, "the declared range"),
     "b_pat": Prior(0.0, 5.0, "the declared range"),
     "b_leg": Prior(0.0, 5.0, "the declared range"),
-    "lam_exit": Prior(0.0, 0.5, "up to half the court's legitimacy per exit; the feedback that clusters exits"),
     "legitimacy_tau_months": Prior(12.0, 240.0, "legitimacy recovers over one to twenty years"),
     "revoke_rate": Prior(0.0, 0.15, "per month; up to about half of withdrawals revoked within four months"),
     "acc_a0": Prior(-7.0, -2.0, "accession hazard 0.1 %/yr to 12 %/yr at zero covariates"),

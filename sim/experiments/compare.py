@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 from sim.model.ensemble import Results
+from sim.model.scenario import Scenario
+from sim.store.exits import group_exits
 
 HORIZONS = ("2030-12", "2035-12")  # "in 2030" and "in 2035": the end of each year
 EXIT_THRESHOLDS = (1, 5, 10)
@@ -36,20 +38,23 @@ def _mean_interval(values: pd.Series | None, prefix: str) -> dict[str, float]:
 
 
 def comparison_table(names: list[str], results: list[Results],
-                     horizons: tuple[str, ...] = HORIZONS) -> pd.DataFrame:
+                     horizons: tuple[str, ...] = HORIZONS, scenarios: list[Scenario] | None = None) -> pd.DataFrame:
     """One row per scenario: parties at each horizon month (by default the ends of 2030 and 2035),
-    chances of further exits, the population share and the paired difference in parties from the first
-    scenario at the last horizon. Columns are named by the horizons' years."""
+    chances of further exits (any, and, when the scenarios are given, of an EU member, one other than
+    Hungary and a WEOG state, by the scenario's end), the population share and the paired difference in
+    parties from the first scenario at the last horizon. Columns are named by the horizons' years."""
     last, year = horizons[-1], horizons[-1][:4]
     first_parties = _at(results[0], last, "parties")
     rows = []
-    for name, result in zip(names, results):
+    for i, (name, result) in enumerate(zip(names, results)):
         row: dict[str, object] = {"scenario": name, "runs": len(result.runs)}
         for month in horizons:
             row |= _band(_at(result, month, "parties"), f"parties_{month[:4]}")
         further = _at(result, last, "further_exits")
         for k in EXIT_THRESHOLDS:
             row[f"p_further_exits_ge{k}_by_{year}"] = np.nan if further is None else float((further >= k).mean())
+        if scenarios is not None:
+            row |= group_exits(result, scenarios[i])
         share = _at(result, last, "population_share")
         row[f"population_share_{year}_median"] = np.nan if share is None else float(share.median())
         parties = _at(result, last, "parties")

@@ -30,6 +30,7 @@ from sim.outputs import fitcheck, render, report
 from sim.outputs.figures import KINDS
 from sim.outputs.render import WIDTHS
 from sim.store import folders
+from sim.store.exits import exits_table, group_exits
 from sim.store.output import reserve, staged_folder, write_json, write_table
 from sim.store.provenance import environment
 from sim.store.summary import summarise
@@ -230,10 +231,13 @@ def _run(args: argparse.Namespace) -> int:
     with staged_folder(out, reserved=args.out is None) as folder:
         started = time.time()
         results = _ensemble(chosen, args)
-        _write_results(folder, results)
+        _write_results(folder, results, chosen)
         write_json(folder / "manifest.json", _manifest([chosen], [results], args, started))
         render.plot_folder(folder)
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
+    shares = group_exits(results, chosen)
+    print(f"P(any further exit by {format_month(chosen.end)}): EU member {shares['p_any_eu_exit']:.3f} "
+          f"(other than Hungary {shares['p_any_eu_exit_not_hungary']:.3f}), WEOG state {shares['p_any_weog_exit']:.3f}")
     print(f"wrote {out} ({runs}, {format_month(chosen.start)} to {format_month(chosen.end)})")
     return 0
 
@@ -248,8 +252,8 @@ def _compare(args: argparse.Namespace) -> int:
         for label, scenario in zip(labels, chosen):
             (folder / label).mkdir()
             results.append(_ensemble(scenario, args))
-            _write_results(folder / label, results[-1])
-        table = comparison_table(labels, results)
+            _write_results(folder / label, results[-1], scenario)
+        table = comparison_table(labels, results, scenarios=chosen)
         table.to_csv(folder / "comparison.csv", index=False)
         write_json(folder / "manifest.json", _manifest(chosen, results, args, started))
         render.plot_folder(folder)
@@ -315,11 +319,12 @@ def _ensemble(chosen: scenarios.Scenario, args: argparse.Namespace) -> Results:
         return run_ensemble(chosen, args.runs, args.seed, progress=bar.update)
 
 
-def _write_results(folder: Path, results: Results) -> None:
-    """A scenario's run tables and their summary."""
+def _write_results(folder: Path, results: Results, chosen: scenarios.Scenario) -> None:
+    """A scenario's run tables, their summary and who leaves (exits.csv)."""
     for name in ("runs", "timeseries", "events"):
         write_table(folder, name, getattr(results, name))
     summarise(results.timeseries).to_csv(folder / "summary.csv", index=False)
+    exits_table(results, chosen).to_csv(folder / "exits.csv", index=False)
 
 
 def _backtest(args: argparse.Namespace) -> int:

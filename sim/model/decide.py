@@ -23,7 +23,7 @@ from sim.model.streams import PROCESSES
 # positions of the per-state arrays in SimState.arrays()
 STATUS, STATUS_MONTH, ANNOUNCE_MONTH, NOTIFY_MONTH, STALLED, IDEAL_POINT, PATRON, PATRON_STRENGTH, \
     PATRON_TARGET, JUNTA, LAST_ATTEMPT, REGIME_CHANGE, TURNOVER, COUP_RATE, COUP_FACTOR, EXPOSURE, PRESSURE, \
-    INITIALLY_NOTIFIED = range(len(PER_STATE))
+    INITIALLY_NOTIFIED, BARRED, COOPERATION = range(len(PER_STATE))
 EVENTS = ("coup_attempt", "coup", "patron_switch", "junta_end", "announced", "notified", "revoked",
           "withdrawn", "deposited", "entered_into_force")
 TALLIES = ("further_exit",)  # counted, not written to the event log: withdrawals not pending at the start
@@ -82,46 +82,55 @@ def peer_view(p: Any, r: int, month: int, arrays: tuple, first: np.ndarray, memb
 
 
 @jit
+def covariates(p: Any, r: int, s: int, month: int, arrays: tuple, african: np.ndarray, first: np.ndarray,
+               membership: np.ndarray, membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float,
+               campaign: np.ndarray, legitimacy: np.ndarray, mean_ideal: np.ndarray, bloc_ratio: np.ndarray,
+               patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray) -> tuple:
+    """The covariates of party s of run r this month, in the order rules.announcement_terms takes them."""
+    announce_month, ideal = arrays[ANNOUNCE_MONTH], arrays[IDEAL_POINT]
+    patron, junta = arrays[PATRON][r, s], arrays[JUNTA][r, s]
+    recent_lead = month - announce_month[r, s] <= p.lead_window_months
+    peer, lead, drive = 0.0, 0.0, 0.0
+    for j in range(first[s], first[s + 1]):
+        b = membership[j]
+        peer = max(peer, bloc_ratio[r, b])
+        drive = max(drive, campaign[b])
+        if lead_count[r, b] - (1.0 if recent_lead and membership_lead[j] else 0.0) > 0:
+            lead = 1.0
+    if patron > 0:
+        peer = max(peer, patron_ratio[r, patron])
+    if p.junta_peer_weight > 0 and junta:
+        peer = max(peer, p.junta_peer_weight * junta_ratio[r])
+    grievance = arrays[PATRON_STRENGTH][r, s] * hostility[patron]
+    exposure, cooperation = arrays[EXPOSURE][r, s], arrays[COOPERATION][r, s]
+    return (rules.hostile_gap(mean_ideal[r], ideal[r, s]), lead, peer, exposure,
+            1.0 if month - arrays[REGIME_CHANGE][r, s] < p.regime_change_window_months else 0.0,
+            grievance if junta else 0.0, grievance, (1.0 if african[s] else 0.0) * africa_bias,
+            1.0 - legitimacy[r], drive, rules.stance(p, mean_ideal[r], ideal[r, s], grievance, exposure, cooperation),
+            cooperation, arrays[PRESSURE][r, s])
+
+
+@jit
 def announcement_logits(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, african: np.ndarray,
                         first: np.ndarray, membership: np.ndarray, membership_lead: np.ndarray,
-                        hostility: np.ndarray, africa_bias: float,
+                        hostility: np.ndarray, africa_bias: float, campaign: np.ndarray,
                         legitimacy: np.ndarray, mean_ideal: np.ndarray, bloc_ratio: np.ndarray,
                         patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray,
                         z: np.ndarray) -> float:
     """The annual log-odds that each party among states begin..end-1 of run r announces withdrawal this
-    month, into z; returns the largest (-inf without a party)."""
-    status, announce_month, ideal = arrays[STATUS], arrays[ANNOUNCE_MONTH], arrays[IDEAL_POINT]
-    patrons, juntas, strength = arrays[PATRON], arrays[JUNTA], arrays[PATRON_STRENGTH]
+    month, into z; returns the largest (-inf without a party). A party whose government cannot deposit a
+    valid notification (BARRED: Afghanistan under the Taliban) never announces: its z is -inf."""
+    status = arrays[STATUS]
     top = -math.inf
     for s in range(begin, end):
         if status[r, s] != PARTY:
             continue
-        patron, junta = patrons[r, s], juntas[r, s]
-        recent_lead = month - announce_month[r, s] <= p.lead_window_months
-        peer, lead = 0.0, 0.0
-        for j in range(first[s], first[s + 1]):
-            b = membership[j]
-            peer = max(peer, bloc_ratio[r, b])
-            if lead_count[r, b] - (1.0 if recent_lead and membership_lead[j] else 0.0) > 0:
-                lead = 1.0
-        if patron > 0:
-            peer = max(peer, patron_ratio[r, patron])
-        if p.junta_peer_weight > 0 and junta:
-            peer = max(peer, p.junta_peer_weight * junta_ratio[r])
-        grievance = strength[r, s] * hostility[patron]
-        z[s] = rules.announcement_logit(
-            p,
-            abs(ideal[r, s] - mean_ideal[r]),
-            lead,
-            peer,
-            arrays[EXPOSURE][r, s],
-            1.0 if month - arrays[REGIME_CHANGE][r, s] < p.regime_change_window_months else 0.0,
-            grievance if junta else 0.0,
-            grievance,
-            (1.0 if african[s] else 0.0) * africa_bias,
-            1.0 - legitimacy[r],
-            arrays[PRESSURE][r, s],
-        )
+        if arrays[BARRED][r, s]:
+            z[s] = -math.inf
+            continue
+        z[s] = rules.announcement_logit(p, covariates(p, r, s, month, arrays, african, first, membership,
+                                                      membership_lead, hostility, africa_bias, campaign, legitimacy,
+                                                      mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count))
         top = max(top, z[s])
     return top
 
@@ -227,8 +236,8 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
 
 @jit
 def advance(p: Any, month: int, arrays: tuple, african: np.ndarray, first: np.ndarray, membership: np.ndarray,
-            membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float, legitimacy: np.ndarray,
-            draws: np.ndarray, bits: np.ndarray, blocs: int) -> None:
+            membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float, campaign: np.ndarray,
+            legitimacy: np.ndarray, draws: np.ndarray, bits: np.ndarray, blocs: int) -> None:
     """Every state of every run for one month; `draws` has shape (processes, runs, states) and the
     events are added to `bits` (runs, states)."""
     runs, states = bits.shape
@@ -240,7 +249,7 @@ def advance(p: Any, month: int, arrays: tuple, african: np.ndarray, first: np.nd
         peer_view(p, r, month, arrays, first, membership, membership_lead, mean_ideal, bloc_ratio, patron_ratio,
                   junta_ratio, lead_count)
         top = announcement_logits(p, r, 0, states, month, arrays, african, first, membership, membership_lead,
-                                  hostility, africa_bias, legitimacy, mean_ideal, bloc_ratio, patron_ratio,
+                                  hostility, africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio,
                                   junta_ratio, lead_count, z)
         top_accession = accession_logits(p, r, 0, states, arrays, hostility, mean_ideal, z_accession)
         decide(p, r, 0, states, month, arrays, african, draws, z, rules.monthly_from_logit(top), z_accession,

@@ -92,6 +92,8 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
             _accede(state, hit & ((state.status == NON_PARTY) | (state.status == WITHDRAWN)), month, log)
         elif event.kind == "exposure":
             state.exposure[hit] = spec.value
+        elif event.kind == "cooperation":
+            state.cooperation[hit] = spec.value
         elif event.kind == "pressure":
             state.pressure[hit] = spec.value
         elif event.kind == "coup_risk":
@@ -102,6 +104,10 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
             state.hostility[PATRON_CODES.index(spec.patron)] = spec.value
         elif event.kind == "bias":
             state.africa_bias = spec.value
+        elif event.kind == "campaign":
+            state.campaign[[BLOC_CODES.index(b) for b in spec.blocs]] = spec.value
+        elif event.kind == "recognition":
+            state.barred[hit] = not spec.recognised
         elif event.kind == "arrest":
             arrests += spec.count
         elif event.kind == "legitimacy":
@@ -116,10 +122,10 @@ def step(state: SimState, static: Static, p: Params, draws: np.ndarray, events: 
     bits = np.zeros(state.status.shape, dtype=np.int16)
     arrests = apply_scheduled(state, events, month, p, bits)
     decide.advance(rules.numbers(p), month, state.arrays(), static.african, static.first, static.membership,
-                   static.membership_lead, state.hostility, state.africa_bias, state.legitimacy, draws, bits,
-                   len(BLOC_CODES))
+                   static.membership_lead, state.hostility, state.africa_bias, state.campaign, state.legitimacy, draws,
+                   bits, len(BLOC_CODES))
     counts = count(bits, len(CODES))
-    update_legitimacy(state, p, counts, arrests)
+    update_legitimacy(state, static, p, bits, counts, arrests)
     return bits, counts
 
 
@@ -136,10 +142,13 @@ def count(bits: np.ndarray, codes: int) -> np.ndarray:
     return counts
 
 
-def update_legitimacy(state: SimState, p: Params, counts: np.ndarray, arrests: np.ndarray) -> None:
+def update_legitimacy(state: SimState, static: Static, p: Params, bits: np.ndarray, counts: np.ndarray,
+                      arrests: np.ndarray) -> None:
+    """The month's change of legitimacy: one charge per withdrawal episode announced (sim.rules.episodes)."""
+    announcers = (bits & (1 << CODES.index("announced"))) != 0
     state.legitimacy = rules.next_legitimacy(
         p, state.legitimacy,
-        exits=counts[:, CODES.index("announced")] + counts[:, CODES.index("withdrawn")],
+        episodes=rules.episodes(announcers, static.bloc_members),
         accessions=counts[:, CODES.index("entered_into_force")],
         arrests=arrests,
         sanctions=state.sanctions,

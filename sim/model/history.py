@@ -1,8 +1,14 @@
 """The record's exogenous shocks after a start date, as scenario events.
 
 A scenario that starts in the past can `replay` what the data record happened next (coups, juntas
-handing over, patron changes, court-level events, changes in exposure, each year's UN-voting ideal
-points), while the model produces the withdrawals, revocations and accessions itself.
+handing over and governments the UN does not recognise, patron changes, court-level events and bloc
+campaigns, changes in exposure, each year's UN-voting ideal points), while the model produces the
+withdrawals, revocations and accessions itself.
+
+An outcome never leaks in as a shock: an event concerning a state that is dated on, or within
+SAME_EVENT_DAYS before, that state's own announcement of withdrawal in the record is the same event as the
+announcement (Hungary's failure to arrest Netanyahu on the day Orban announced the exit), so it is not
+replayed (`same_event`).
 """
 
 import datetime as dt
@@ -16,6 +22,8 @@ from sim.data import datasets
 from sim.data.world import africa_bias
 from sim.model import scenario as scenarios
 
+SAME_EVENT_DAYS = 30
+
 
 @functools.lru_cache(maxsize=32)
 def known_shocks(kinds: tuple[str, ...], start: int, end: int) -> tuple[Any, ...]:
@@ -26,11 +34,35 @@ def known_shocks(kinds: tuple[str, ...], start: int, end: int) -> tuple[Any, ...
     makers = {"coups": _coups, "juntas": _juntas, "patrons": _patrons, "court": _court, "exposure": _exposure,
               "alignment": _alignment}
     events = []
+    announced = announcement_dates()
     for kind in kinds:
         for date, fields in makers[kind](begin, finish):
+            if any(same_event(state, date, announced) for state in fields.get("states", [])):
+                continue
             month = max(month_of(date), start + 1)
             events.append(scenarios.EVENT_ADAPTER.validate_python({"month": format_month(month), **fields}))
     return tuple(events)
+
+
+@functools.cache
+def announcement_dates() -> dict[str, tuple[pd.Timestamp, ...]]:
+    """Each state's announcements of withdrawal in the record (the first of announcement and notification
+    of each withdrawal)."""
+    status = datasets.icc_status()
+    steps = status[status["event"].isin(["announced", "notified"])].sort_values("date")
+    firsts: dict[str, list[pd.Timestamp]] = {}
+    for iso3, date in zip(steps["iso3"], steps["date"]):
+        known = firsts.setdefault(iso3, [])
+        if not known or date - known[-1] > pd.Timedelta(days=366):  # a notification within a year: same one
+            known.append(date)
+    return {iso3: tuple(dates) for iso3, dates in firsts.items()}
+
+
+def same_event(state: str, date: dt.date, announced: dict[str, tuple[pd.Timestamp, ...]]) -> bool:
+    """Whether a covariate event of `state` on `date` falls on, or within SAME_EVENT_DAYS before, one of the
+    state's own announcements of withdrawal."""
+    day = pd.Timestamp(date)
+    return any(pd.Timedelta(0) <= own - day <= pd.Timedelta(days=SAME_EVENT_DAYS) for own in announced.get(state, ()))
 
 
 def _inside(frame: pd.DataFrame, column: str, begin: pd.Timestamp, finish: pd.Timestamp) -> pd.DataFrame:
@@ -44,8 +76,14 @@ def _coups(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dic
 
 
 def _juntas(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
+    """Juntas handing over, and governments that lose or regain the UN's recognition (unrecognised.csv)."""
     rows = _inside(datasets.juntas(), "end", begin, finish)
-    return [(d, {"kind": "junta_end", "states": [iso3]}) for iso3, d in zip(rows["iso3"], rows["end"])]
+    events = [(d, {"kind": "junta_end", "states": [iso3]}) for iso3, d in zip(rows["iso3"], rows["end"])]
+    return events + _transitions(datasets.unrecognised(), "recognition", _recognised_on, begin, finish)
+
+
+def _recognised_on(rows: pd.DataFrame, day: pd.Timestamp) -> dict:
+    return {"recognised": _active(rows, day).empty}
 
 
 def _changes(rows: pd.DataFrame, begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[str, pd.Timestamp]]:
@@ -89,7 +127,11 @@ def _patrons(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, d
 
 
 def _exposure(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
-    return _transitions(datasets.exposure(), "exposure", _exposure_on, begin, finish)
+    """Changes of each state's exposure to the court, and of its government's cooperation with it."""
+    rows = datasets.exposure()
+    cooperation = rows["kind"] == "cooperation"
+    return (_transitions(rows[~cooperation], "exposure", _exposure_on, begin, finish)
+            + _transitions(rows[cooperation], "cooperation", _exposure_on, begin, finish))
 
 
 def _alignment(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
@@ -110,6 +152,8 @@ def _court(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dic
             events.append((day, {"kind": "sanctions", "value": value}))
         elif kind == "hostility":
             events.append((day, {"kind": "hostility", "patron": target, "value": value}))
+        elif kind == "campaign":
+            events.append((day, {"kind": "campaign", "blocs": [target], "value": value}))
         else:
             events.append((day, {"kind": "arrest", "count": int(value)}))
     exposure = datasets.exposure()

@@ -66,7 +66,7 @@ class StateAgent(mesa.Agent):
         numbers, month, arrays, static, state = model.numbers, model.month, model.arrays, model.static, model.state
         decide.announcement_logits(numbers, 0, s, s + 1, month, arrays, static.african, static.first,
                                    static.membership, static.membership_lead, state.hostility, state.africa_bias,
-                                   state.legitimacy, *model.view, model.z)
+                                   state.campaign, state.legitimacy, *model.view, model.z)
         decide.accession_logits(numbers, 0, s, s + 1, arrays, state.hostility, model.view[0], model.z_accession)
         decide.decide(numbers, 0, s, s + 1, month, arrays, static.african, model.draws, model.z, 1.0,
                       model.z_accession, 1.0, model.bits)
@@ -114,7 +114,7 @@ class IccModel(mesa.Model):
                          self.static.membership_lead, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count)
         self.agents.shuffle_do("step")
         counts = dynamics.count(self.bits, len(dynamics.CODES))
-        dynamics.update_legitimacy(self.state, p, counts, arrests)
+        dynamics.update_legitimacy(self.state, self.static, p, self.bits, counts, arrests)
         self._totals += counts
         for position in np.flatnonzero(self.bits[0]):
             for code, name in enumerate(dynamics.EVENTS):

@@ -42,16 +42,51 @@ def monthly_from_logit(z: float) -> float:
     return -math.expm1(softplus / -12.0)
 
 
+TERMS = ("hostile_alignment", "lead", "peer", "exposure", "regime_change", "junta_grievance", "patron_grievance",
+         "bias", "legitimacy", "campaign", "cooperation", "pressure")  # the announcement logit's terms, in announcement_terms order
+
+
 @jit
-def announcement_logit(p: Any, divergence: float, lead: float, peer: float, exposure: float, regime_change: float,
-                       junta_grievance: float, grievance: float, bias: float, legitimacy_gap: float,
-                       pressure: float) -> float:
-    """Annual log-odds that a party announces withdrawal (a rare-events logit). `grievance` is the
-    patron's strength x hostility to the court, `junta_grievance` the same under a junta (else 0);
-    `pressure` is a scenario's shift of the logit (e.g. a coordinated regional campaign)."""
-    return (p.a0 + p.b_div * divergence + p.b_lead * lead + p.b_peer * peer + p.b_exp * exposure
-            + p.b_rc * regime_change + p.b_junta * junta_grievance + p.b_pat * grievance + p.b_bias * bias
-            + p.b_leg * legitimacy_gap + pressure)
+def hostile_gap(mean_ideal: float, ideal_point: float) -> float:
+    """How far a state votes from the parties' mean toward the court-hostile pole (Russia's clients, the low
+    end of the UN-voting axis), in ideal-point units; 0 on the mean's other side, so voting with the US or
+    with Europe never counts as a grievance against the court."""
+    return max(mean_ideal - ideal_point, 0.0)
+
+
+@jit
+def stance(p: Any, mean_ideal: float, ideal_point: float, grievance: float, exposure: float,
+           cooperation: float) -> float:
+    """A state's stance against the court in [0, 1]: the largest of its share of the way from the parties'
+    mean to the Russian clients' pole, its court-hostile patron's pull (strength x hostility) and its own
+    conflict with the court (exposure), less its government's cooperation with the court. It scales how
+    much the court's legitimacy and a bloc's campaign weigh on the state: Burundi reacts to both, Germany
+    to neither."""
+    gap, span = hostile_gap(mean_ideal, ideal_point), mean_ideal - p.pole_rus
+    share = min(gap / span, 1.0) if span > 0 else (1.0 if gap > 0 else 0.0)  # past the pole: all the way
+    return min(max(share, grievance, exposure, 0.0), 1.0) * (1.0 - min(max(cooperation, 0.0), 1.0))
+
+
+@jit
+def announcement_terms(p: Any, x: tuple) -> tuple:
+    """The terms of the annual announcement log-odds beyond the intercept, in TERMS order, from a party's
+    covariates x = (hostile gap, lead, peer share, exposure, regime change, junta grievance, patron
+    grievance, bias, legitimacy gap, campaign, stance, cooperation, pressure): the patron grievance is its
+    strength x hostility to the court, the junta grievance the same under a junta (else 0), the campaign
+    the level of a bloc's campaign against the court, cooperation the government's reliance on the court,
+    and pressure a scenario's shift of the logit. The legitimacy gap and the campaign weigh through the
+    state's stance."""
+    return (p.b_div * x[0], p.b_lead * x[1], p.b_peer * x[2], p.b_exp * x[3], p.b_rc * x[4], p.b_junta * x[5],
+            p.b_pat * x[6], p.b_bias * x[7], p.b_leg * x[8] * x[10], p.b_camp * x[9] * x[10], -p.b_coop * x[11],
+            x[12])
+
+
+@jit
+def announcement_logit(p: Any, x: tuple) -> float:
+    """Annual log-odds that a party announces withdrawal (a rare-events logit): the intercept plus the
+    announcement_terms of its covariates x."""
+    t = announcement_terms(p, x)
+    return p.a0 + t[0] + t[1] + t[2] + t[3] + t[4] + t[5] + t[6] + t[7] + t[8] + t[9] + t[10] + t[11]
 
 
 @jit
@@ -91,10 +126,31 @@ def ramped(p: Any, strength: float, target: float) -> float:
     return min(strength + target / p.patron_ramp_months, target)
 
 
-def next_legitimacy(p: Params, legitimacy: np.ndarray, *, exits: np.ndarray, accessions: np.ndarray,
+def next_legitimacy(p: Params, legitimacy: np.ndarray, *, episodes: np.ndarray, accessions: np.ndarray,
                     arrests: np.ndarray, sanctions: float) -> np.ndarray:
-    """Court legitimacy relaxes to 1, falls with exits and sanctions, rises with accessions and arrests
-    (one value per run)."""
-    change = ((1.0 - legitimacy) / p.legitimacy_tau_months - p.lam_exit * exits - p.lam_sanc * sanctions
+    """Court legitimacy relaxes to 1, falls with withdrawal episodes and sanctions, rises with accessions and
+    arrests (one value per run). An episode is charged once, when announced (see `episodes`); the exit
+    taking effect a year or more later is not charged again."""
+    change = ((1.0 - legitimacy) / p.legitimacy_tau_months - p.lam_exit * episodes - p.lam_sanc * sanctions
               + p.lam_acc * accessions + p.lam_arrest * arrests)
     return np.clip(legitimacy + change, 0.0, 1.0)
+
+
+def episodes(announcers: np.ndarray, bloc_members: np.ndarray) -> np.ndarray:
+    """Withdrawal episodes per run in a month: the month's announcing states (runs, states) grouped so that
+    states sharing a bloc form one episode (the AES trio's joint statement; the AU members' October 2016
+    wave), each state outside any shared bloc its own. `bloc_members` is (states, blocs)."""
+    counts = np.zeros(announcers.shape[0], dtype=np.int64)
+    for r in np.flatnonzero(announcers.any(axis=1)):
+        counts[r] = _components(bloc_members[announcers[r]])
+    return counts
+
+
+def _components(members: np.ndarray) -> int:
+    """Connected groups of states (rows) linked by a shared bloc (columns)."""
+    groups: list[np.ndarray] = []
+    for row in members:
+        linked = [g for g in groups if (g & row).any()]
+        merged = np.logical_or.reduce([row, *linked])
+        groups = [g for g in groups if not any(g is l for l in linked)] + [merged]
+    return len(groups)

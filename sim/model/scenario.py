@@ -93,6 +93,14 @@ class ExposureChange(_Targeted):
     value: Unit
 
 
+class Cooperation(_Targeted):
+    """Sets the selected states' cooperation with the court (1: a government that surrendered suspects
+    to it and relies on it against its opponents)."""
+
+    kind: Literal["cooperation"]
+    value: Unit
+
+
 class Alignment(_Targeted):
     """Sets the selected states' UN-voting ideal point (as a new yearly estimate would)."""
 
@@ -147,14 +155,32 @@ class Arrest(_Strict):
     count: Annotated[int, Field(ge=1, le=10)] = 1
 
 
+class Campaign(_Strict):
+    """Sets the level of a bloc's campaign against the court (0 none, 1 a collective call to withdraw)."""
+
+    kind: Literal["campaign"]
+    month: Month
+    blocs: Annotated[list[Literal[BLOCS]], Field(min_length=1)]  # type: ignore[valid-type]
+    value: Unit
+
+
+class Recognition(_Targeted):
+    """Whether the selected states have a government able to deposit a valid notification of withdrawal
+    (False: a de facto authority the UN does not recognise, so the state cannot announce)."""
+
+    kind: Literal["recognition"]
+    recognised: bool
+
+
 class LegitimacyShock(_Strict):
     kind: Literal["legitimacy"]
     month: Month
     delta: Annotated[float, Field(ge=-1.0, le=1.0)]
 
 
-EVENT_CLASSES = (Coup, CoupAttempt, JuntaEnd, PatronChange, Announce, Notify, Revoke, Accede, ExposureChange,
-                 Alignment, Pressure, CoupRisk, Sanctions, Hostility, Bias, Arrest, LegitimacyShock)
+EVENT_CLASSES = (Coup, CoupAttempt, JuntaEnd, PatronChange, Announce, Notify, Revoke, Accede, ExposureChange, Cooperation,
+                 Alignment, Pressure, CoupRisk, Sanctions, Hostility, Bias, Arrest, Campaign, Recognition,
+                 LegitimacyShock)
 Event = Annotated[Union[EVENT_CLASSES], Field(discriminator="kind")]  # type: ignore[valid-type]
 
 
@@ -170,6 +196,7 @@ class StateOverride(_Strict):
     patron_strength: Unit | None = None
     ideal_point: Annotated[float, Field(ge=-4.0, le=4.0)] | None = None
     exposure: Unit | None = None
+    cooperation: Unit | None = None
     junta: bool | None = None
     coup_rate: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
 

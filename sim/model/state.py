@@ -11,8 +11,9 @@ import pandas as pd
 
 from sim.core.months import month_of
 from sim.data import datasets
-from sim.data.datasets import GROUP_CODES, PATRON_CODES
+from sim.data.datasets import BLOC_CODES, GROUP_CODES, PATRON_CODES
 from sim.data.world import STATUSES, World
+from sim.model import legitimacy
 from sim.model.scenario import Scenario
 
 NON_PARTY, ACCEDING, PARTY, ANNOUNCED, NOTIFIED, WITHDRAWN = range(len(STATUSES))
@@ -20,7 +21,7 @@ RUS, USA_ISR = PATRON_CODES.index("RUS"), PATRON_CODES.index("USA_ISR")
 NEVER = -(10**6)  # month ordinal for "never happened"
 PER_STATE = ("status", "status_month", "announce_month", "notify_month", "stalled", "ideal_point", "patron",
              "patron_strength", "patron_target", "junta", "last_attempt", "regime_change", "turnover", "coup_rate",
-             "coup_factor", "exposure", "pressure", "initially_notified")  # the (runs, states) arrays
+             "coup_factor", "exposure", "pressure", "initially_notified", "barred", "cooperation")  # the (runs, states) arrays
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,11 +70,14 @@ class SimState:
     exposure: np.ndarray
     pressure: np.ndarray  # scenario shift of the announcement logit
     initially_notified: np.ndarray  # notified at the start: exits already in the pipeline
+    barred: np.ndarray  # no government able to deposit a valid notification (sim.world, unrecognised.csv)
+    cooperation: np.ndarray  # the government's cooperation with the court (exposure.csv, kind cooperation)
     legitimacy: np.ndarray
     # exogenous world levels, set only by scenario events and so shared by all runs
     sanctions: float
     hostility: np.ndarray  # (patrons,)
     africa_bias: float
+    campaign: np.ndarray  # (blocs,) level of each bloc's campaign against the court
 
     @property
     def runs(self) -> int:
@@ -143,10 +147,13 @@ def initial_state(world: World, scenario: Scenario, runs: int) -> SimState:
         exposure=rep(table["exposure"].to_numpy(dtype=float)),
         pressure=rep(np.zeros(len(table))),
         initially_notified=rep(status == NOTIFIED),
-        legitimacy=np.ones(runs),
+        barred=rep(table["barred"].to_numpy(dtype=bool)),
+        cooperation=rep(table["cooperation"].to_numpy(dtype=float)),
+        legitimacy=np.full(runs, legitimacy.at_start(scenario.params, start)),
         sanctions=world.sanctions,
         hostility=np.array([world.hostility[p] for p in PATRON_CODES]),
         africa_bias=world.africa_bias,
+        campaign=np.array([world.campaign[b] for b in BLOC_CODES]),
     )
 
 

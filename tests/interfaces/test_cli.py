@@ -44,13 +44,16 @@ def test_run_writes_the_documented_folder(tmp_path: Path, capsys: pytest.Capture
     parties = summary[summary["measure"] == "parties"]
     assert (parties["q05"] <= parties["q25"]).all() and (parties["q25"] <= parties["median"]).all()
     assert (parties["median"] <= parties["q75"]).all() and (parties["q75"] <= parties["q95"]).all()
+    exits = pd.read_csv(out / "exits.csv", keep_default_na=False, na_values=[""])
+    assert len(exits) == 125 and {"p_announce", "p_further_exit_lo", "drivers_at_start"} <= set(exits.columns)
+    assert "EU member" in stdout and "WEOG state" in stdout
 
 
 def test_same_command_gives_the_same_bytes(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     for folder in ("a", "b"):
         assert _run(capsys, "run", "baseline", "--runs", "5", "--seed", "3", "--set", "b_peer=3",
                     "--out", str(tmp_path / folder))[0] == 0
-    for name in ("runs.csv", "timeseries.csv", "events.csv", "summary.csv"):
+    for name in ("runs.csv", "timeseries.csv", "events.csv", "summary.csv", "exits.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     other_seed = tmp_path / "c"
     _run(capsys, "run", "baseline", "--runs", "5", "--seed", "4", "--set", "b_peer=3", "--out", str(other_seed))

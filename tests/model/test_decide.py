@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.core.params import Params
 from sim.model import decide, rules
@@ -9,7 +11,7 @@ from sim.model.state import ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, PER_STATE, RU
 
 MONTH = 24300
 ONLY = {"a0": -3.0, **{name: 0.0 for name in ("b_div", "b_lead", "b_peer", "b_exp", "b_rc", "b_junta", "b_pat",
-                                               "b_bias", "b_leg")}}  # one covariate at a time
+                                               "b_bias", "b_leg", "b_camp", "b_coop")}}  # one covariate at a time
 
 
 def world(status: list[int], **columns: list) -> tuple:
@@ -20,8 +22,9 @@ def world(status: list[int], **columns: list) -> tuple:
                 "patron_strength": [0.0] * n, "patron_target": [0.0] * n, "junta": [False] * n,
                 "last_attempt": [-10**6] * n, "regime_change": [-10**6] * n, "turnover": [-10**6] * n,
                 "coup_rate": [0.0] * n, "coup_factor": [1.0] * n, "exposure": [0.0] * n, "pressure": [0.0] * n,
-                "initially_notified": [False] * n}
-    types = {"status": np.int8, "patron": np.int8, "stalled": bool, "junta": bool, "initially_notified": bool}
+                "initially_notified": [False] * n, "barred": [False] * n, "cooperation": [0.0] * n}
+    types = {"status": np.int8, "patron": np.int8, "stalled": bool, "junta": bool, "initially_notified": bool,
+             "barred": bool}
     months = ("status_month", "announce_month", "notify_month", "last_attempt", "regime_change", "turnover")
     return tuple(np.array([{**defaults, **columns}[name]],
                           dtype=types.get(name, np.int32 if name in months else float)) for name in PER_STATE)
@@ -43,7 +46,7 @@ def logits(p: Params, arrays: tuple, members: tuple, african: list[bool] | None 
     decide.peer_view(numbers, 0, MONTH, arrays, first, membership, lead, *view)
     z = np.full(n, np.nan)
     decide.announcement_logits(numbers, 0, 0, n, MONTH, arrays, np.array(african or [False] * n), first, membership,
-                               lead, np.zeros(5), 0.0, np.ones(1), *view, z)
+                               lead, np.zeros(5), 0.0, np.zeros(blocs), np.ones(1), *view, z)
     return z - p.a0
 
 
@@ -81,7 +84,7 @@ def test_the_junta_effect_needs_a_court_hostile_patron() -> None:
     decide.peer_view(numbers, 0, MONTH, arrays, first, membership, lead, *view)
     z = np.empty(4)
     decide.announcement_logits(numbers, 0, 0, 4, MONTH, arrays, np.zeros(4, dtype=bool), first, membership, lead,
-                               hostility, 0.0, np.ones(1), *view, z)
+                               hostility, 0.0, np.zeros(blocs), np.ones(1), *view, z)
     # junta: (2 + 1) x strength x hostility; no junta: the patron term only; no patron: nothing
     assert (z + 3.0).tolist() == pytest.approx([1.2, 0.75, 0.4, 0.0])
 
@@ -166,3 +169,48 @@ def test_a_junta_drifts_toward_its_patrons_pole() -> None:
     arrays = world([PARTY], junta=[True], patron=[RUS], patron_strength=[1.0], patron_target=[1.0])
     step(p, arrays, [[0.99]] * 6, [-50.0])
     assert arrays[PER_STATE.index("ideal_point")][0, 0] == pytest.approx(p.drift_rate * p.pole_rus)
+
+
+def _full_logits(p: Params, arrays: tuple, legitimacy: float, campaign: float) -> np.ndarray:
+    """Log-odds in a one-bloc world where the court-hostile patron, the court's legitimacy and a campaign
+    all weigh."""
+    n = arrays[0].shape[1]
+    first, membership, lead, blocs = memberships([[True]] * n)
+    hostility = np.zeros(5)
+    hostility[RUS] = 1.0
+    numbers = rules.numbers(p)
+    view = (np.empty(1), np.empty((1, blocs)), np.empty((1, 5)), np.empty(1), np.empty((1, blocs)))
+    decide.peer_view(numbers, 0, MONTH, arrays, first, membership, lead, *view)
+    z = np.full(n, np.nan)
+    decide.announcement_logits(numbers, 0, 0, n, MONTH, arrays, np.ones(n, dtype=bool), first, membership, lead,
+                               hostility, 0.5, np.full(blocs, campaign), np.array([legitimacy]), *view, z)
+    return z
+
+
+@settings(max_examples=200, deadline=None)
+@given(points=st.lists(st.floats(-2.0, 2.5), min_size=4, max_size=4), moved=st.integers(0, 3),
+       shift=st.floats(0.0, 3.0), legitimacy=st.floats(0.0, 1.0), campaign=st.floats(0.0, 1.0),
+       exposure=st.floats(0.0, 1.0), strength=st.floats(0.0, 1.0))
+def test_moving_toward_the_us_and_eu_pole_never_raises_a_states_announcement_hazard(
+        points: list, moved: int, shift: float, legitimacy: float, campaign: float, exposure: float,
+        strength: float) -> None:
+    p = Params.build({"b_div": 3.0, "b_leg": 5.0, "b_camp": 6.0, "b_pat": 2.0, "b_exp": 2.0})
+    columns = {"exposure": [exposure] * 4, "patron": [RUS, 0, RUS, 0], "patron_strength": [strength, 0, strength, 0]}
+    before = _full_logits(p, world([PARTY] * 4, ideal_point=points, **columns), legitimacy, campaign)
+    after = _full_logits(p, world([PARTY] * 4, ideal_point=[x + shift * (i == moved) for i, x in enumerate(points)],
+                                  **columns), legitimacy, campaign)
+    assert after[moved] <= before[moved] + 1e-12
+
+
+def test_a_party_without_a_government_able_to_notify_never_announces() -> None:
+    arrays = world([PARTY, PARTY], exposure=[1.0, 1.0], barred=[True, False], pressure=[5.0, 5.0])
+    z = _full_logits(Params(), arrays, 0.0, 1.0)
+    assert z[0] == -np.inf and z[1] > -np.inf
+
+
+def test_cooperation_offsets_the_pull_of_a_court_hostile_patron() -> None:
+    p = Params.build({**ONLY, "b_pat": 2.0, "b_coop": 1.5, "b_leg": 1.0})
+    arrays = world([PARTY, PARTY], patron=[RUS, RUS], patron_strength=[0.8, 0.8], cooperation=[0.0, 1.0])
+    z = _full_logits(p, arrays, 0.5, 0.0) - p.a0
+    # patron 2 x 0.8; legitimacy 1 x 0.5 x stance 0.8 without cooperation, 0 with it; cooperation -1.5
+    assert z.tolist() == pytest.approx([1.6 + 0.4, 1.6 - 1.5])

@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from sim.core.params import Params
 from sim.model import rules
 
-COVARIATES = ("divergence", "lead", "peer", "exposure", "regime_change", "junta_grievance", "grievance", "bias",
-              "legitimacy_gap", "pressure")
+COVARIATES = ("hostile_gap", "lead", "peer", "exposure", "regime_change", "junta_grievance", "grievance", "bias",
+              "legitimacy_gap", "campaign", "stance", "cooperation", "pressure")  # rules.announcement_terms order
+RAISING = tuple(name for name in COVARIATES if name != "cooperation")
 
 
 def _params(draw: st.DrawFn) -> Params:
@@ -28,15 +29,48 @@ def cases(draw: st.DrawFn) -> tuple[Params, dict[str, float], str, float]:
     return p, covariates, draw(st.sampled_from(COVARIATES)), draw(st.floats(0.0, 2.0))
 
 
+def _hazard(p: Params, covariates: dict[str, float]) -> float:
+    return rules.monthly_from_logit(rules.announcement_logit(rules.numbers(p), tuple(covariates.values())))
+
+
 @settings(max_examples=300, deadline=None)
 @given(cases())
-def test_a_higher_covariate_never_lowers_the_announcement_hazard(case: tuple) -> None:
+def test_a_higher_covariate_never_lowers_the_announcement_hazard_and_cooperation_never_raises_it(case: tuple) -> None:
     p, covariates, name, increase = case
-    before = rules.monthly_from_logit(rules.announcement_logit(rules.numbers(p), *covariates.values()))
+    before = _hazard(p, covariates)
     covariates[name] += increase
-    after = rules.monthly_from_logit(rules.announcement_logit(rules.numbers(p), *covariates.values()))
-    assert after >= before
+    after = _hazard(p, covariates)
+    assert (after >= before) if name in RAISING else (after <= before)
     assert 0.0 <= before <= 1.0
+
+
+def test_the_legitimacy_gap_and_the_campaign_weigh_only_through_the_stance() -> None:
+    p = Params.build({"b_leg": 3.0, "b_camp": 2.0})
+    calm = dict.fromkeys(COVARIATES, 0.0)
+    assert _hazard(p, calm | {"legitimacy_gap": 0.9, "campaign": 1.0}) == _hazard(p, calm)  # stance 0: Germany
+    assert _hazard(p, calm | {"legitimacy_gap": 0.9, "campaign": 1.0, "stance": 1.0}) > _hazard(p, calm)
+
+
+def test_stance_points_at_the_court_hostile_pole_only() -> None:
+    p = rules.numbers(Params())
+    mean = 0.3
+    assert rules.hostile_gap(mean, 1.7) == 0.0 and rules.stance(p, mean, 1.7, 0.0, 0.0, 0.0) == 0.0  # votes with the US
+    assert rules.hostile_gap(mean, -0.7) == pytest.approx(1.0)
+    assert rules.stance(p, mean, Params().pole_rus, 0.0, 0.0, 0.0) == pytest.approx(1.0)  # at the Russian pole
+    assert rules.stance(p, mean, mean, 0.5, 0.8, 0.0) == pytest.approx(0.8)  # the largest grievance counts
+    assert rules.stance(p, mean, -0.7, 0.0, 1.0, 1.0) == 0.0  # a government that relies on the court
+
+
+def test_episodes_group_a_months_announcers_by_shared_bloc() -> None:
+    # blocs: AU, ECOWAS, AES, EU; states: three AES members, a fourth in ECOWAS only, two outside any bloc
+    members = np.array([[1, 0, 1, 0], [1, 0, 1, 0], [1, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], dtype=bool)
+    announcers = np.array([[1, 1, 1, 0, 0, 0],   # the AES joint statement: one episode
+                           [1, 0, 0, 1, 0, 0],   # no shared bloc: two
+                           [0, 0, 0, 0, 1, 1],   # two states outside any bloc: two
+                           [0, 0, 0, 0, 0, 0]], dtype=bool)
+    assert rules.episodes(announcers, members).tolist() == [1, 2, 2, 0]
+    chain = np.array([[1, 0, 0, 0], [1, 1, 0, 0], [0, 1, 0, 0]], dtype=bool)  # A-B share AU, B-C ECOWAS
+    assert rules.episodes(np.ones((1, 3), dtype=bool), chain).tolist() == [1]
 
 
 def test_monthly_conversion_keeps_the_yearly_total() -> None:
@@ -84,10 +118,10 @@ def test_drift_toward_the_pole_and_patron_build_up() -> None:
 
 def test_legitimacy_relaxes_to_one_and_stays_in_bounds() -> None:
     p = Params()
-    low = rules.next_legitimacy(p, np.array([0.5]), exits=np.array([0]), accessions=np.array([0]),
+    low = rules.next_legitimacy(p, np.array([0.5]), episodes=np.array([0]), accessions=np.array([0]),
                                 arrests=np.array([0]), sanctions=0.0)
     assert 0.5 < low[0] < 1.0
-    hit = rules.next_legitimacy(p, np.array([0.01]), exits=np.array([100]), accessions=np.array([0]),
+    hit = rules.next_legitimacy(p, np.array([0.01]), episodes=np.array([100]), accessions=np.array([0]),
                                 arrests=np.array([0]), sanctions=1.0)
     assert hit[0] == 0.0
 
