@@ -56,6 +56,10 @@ WITHDRAWAL_PRIORS = {
     "b_junta": Prior(0.0, 5.0, "the declared range"),
     "b_pat": Prior(0.0, 5.0, "the declared range"),
     "b_leg": Prior(0.0, 5.0, "the declared range"),
+    "b_camp": Prior(0.0, 6.0, "the declared range: the 2013 and 2016-17 AU campaigns, one with exits, one without"),
+    "b_coop": Prior(0.0, 4.0, "the declared range"),
+    "lam_exit": Prior(0.05, 0.10, "the research notes' bound: the 2016 episode cost 0.05-0.10 of legitimacy "
+                      "(science-anchors section 7.5)"),
     "legitimacy_tau_months": Prior(12.0, 240.0, "legitimacy recovers over one to twenty years"),
     "revoke_rate": Prior(0.0, 0.15, "per month; up to about half of withdrawals revoked within four months"),
     "acc_a0": Prior(-7.0, -2.0, "accession hazard 0.1 %/yr to 12 %/yr at zero covariates"),
