@@ -84,7 +84,7 @@ def test_exact_regression_of_a_small_seeded_run(baseline: scenario.Scenario) -> 
         "revocations": [0, 1, 2], "accessions": [0, 1, 1], "coups": [1, 2, 1],
     }
     assert floats == {  # to the last few bits, allowing for a different floating-point library
-        "legitimacy_end": pytest.approx([0.7173357447873979, 0.7251166242234296, 0.6700268811323173], rel=1e-12),
+        "legitimacy_end": pytest.approx([0.7056946087344447, 0.7137814064143199, 0.6583326576917035], rel=1e-12),
         "population_share_end": pytest.approx([0.3115753924169917, 0.317095769423466, 0.31416594939763265],
                                               rel=1e-12),
     }
