@@ -261,26 +261,21 @@ def cascade(folder: ResultFolder) -> list[Figure]:
 
 
 def _drivers(folder: ResultFolder, codes: list[str]) -> pd.DataFrame:
-    """Each state's patron at the start, the two covariates adding most to its announcement logit and
-    what an announcement by it would mean (a new one while a withdrawal is pending, or after a revocation)."""
+    """Each state's patron at the start, the two terms adding most to its announcement logit, as the model
+    computed them for the folder's `exits.csv` (none for folders written before it existed), and what an
+    announcement by it would mean (a new one while a withdrawal is pending, or after a revocation)."""
     resolved = folder.manifest["resolved"]
     resolved = resolved[0] if isinstance(resolved, list) else resolved
     p = Params.build(resolved["parameters"])
     start = first_day(parse_month(resolved["start"]))
-    world = build_world(start, p)
-    table = world.table.set_index("iso3")
-    recent = (pd.Timestamp(start) - table["last_coup"]).dt.days < 30.4 * p.regime_change_window_months
-    grievance = table["patron_strength"] * table["patron"].map(world.hostility)
-    terms = pd.DataFrame({
-        "divergence": p.b_div * table["divergence"],
-        "exposure": p.b_exp * table["exposure"],
-        "junta": p.b_junta * table["junta"].astype(float) * grievance,
-        "recent coup": p.b_rc * recent.astype(float),
-        "patron": p.b_pat * grievance,
-        "African bias": p.b_bias * (table["un_group"] == "AG") * world.africa_bias,
-    }).loc[codes]
-    top = terms.apply(lambda row: ", ".join(labels.covariate(c) for c in
-                                            row[row > 0].sort_values(ascending=False).index[:2]), axis=1)
+    table = build_world(start, p).table.set_index("iso3")
+    where = folder.path if folder.kind == "run" else folder.path / folder.scenarios[0].label
+    top = pd.Series("", index=pd.Index(codes))
+    if (where / "exits.csv").exists():
+        terms = pd.read_csv(where / "exits.csv", keep_default_na=False).set_index("iso3")["drivers_at_start"]
+        positive = terms.map(lambda text: [t.split(" ")[0] for t in text.split("; ") if " +" in t][:2])
+        top = positive.reindex(codes).map(
+            lambda names: ", ".join(labels.covariate(n) for n in names) if isinstance(names, list) else "")
     return pd.DataFrame({"name": table.loc[codes, "name"], "patron": table.loc[codes, "patron"], "drivers": top,
                          "note": [_status_note(code, table.loc[code], start) for code in codes]})
 

@@ -10,13 +10,19 @@ PATRONS = {
     "CHN": "China",
 }
 
-COVARIATES = {  # terms of the withdrawal-announcement logit, as the risk figure names them
-    "divergence": "distance in UN votes",
+COVARIATES = {  # terms of the withdrawal-announcement logit (sim.model.rules.TERMS), as the risk figure names them
+    "hostile_alignment": "votes toward the court-hostile pole",
+    "lead": "a bloc leader's exit",
+    "peer": "peers leaving",
     "exposure": "exposure to the court",
-    "junta": "junta with a hostile patron",
-    "recent coup": "recent coup",
-    "patron": "hostile patron",
-    "African bias": "perceived anti-African bias",
+    "regime_change": "recent change of government",
+    "junta_grievance": "junta with a hostile patron",
+    "patron_grievance": "hostile patron",
+    "bias": "perceived anti-African bias",
+    "legitimacy": "the court's lost legitimacy",
+    "campaign": "a bloc's campaign against the court",
+    "cooperation": "cooperation with the court",
+    "pressure": "scenario pressure",
 }
 
 PARAMETERS = {
@@ -30,6 +36,8 @@ PARAMETERS = {
     "b_pat": "effect of a hostile patron",
     "b_bias": "effect of perceived anti-African bias",
     "b_leg": "effect of the court's lost legitimacy",
+    "b_camp": "effect of a bloc's campaign against the court",
+    "b_coop": "effect of cooperation with the court",
     "junta_peer_weight": "weight of fellow juntas as peers",
     "lead_window_months": "months a leader's exit weighs",
     "peer_window_months": "months a peer's exit weighs",
@@ -55,7 +63,7 @@ PARAMETERS = {
     "pole_usa_isr": "UN-vote position of US / Israeli clients",
     "junta_exit_rate": "monthly rate of juntas handing over",
     "legitimacy_tau_months": "months for legitimacy to recover",
-    "lam_exit": "legitimacy lost per exit",
+    "lam_exit": "legitimacy lost per withdrawal episode",
     "lam_sanc": "legitimacy lost to sanctions per month",
     "lam_acc": "legitimacy gained per accession",
     "lam_arrest": "legitimacy gained per non-African arrest",

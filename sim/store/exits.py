@@ -58,8 +58,8 @@ def exits_table(results: Results, scenario: Scenario) -> pd.DataFrame:
 
 
 def drivers(scenario: Scenario) -> dict[str, str]:
-    """Each party's largest positive terms of the announcement log-odds in the start month, as text
-    ("peer +3.04; patron_grievance +2.65"); '' when no term is positive."""
+    """Each party's largest terms of the announcement log-odds in the start month, by size and with their
+    sign, as text ("peer +3.33; patron_grievance +2.97; cooperation -2.37"); '' when all are zero."""
     world = world_for(scenario)
     static = static_from(world)
     state = initial_state(world, scenario, 1)
@@ -76,8 +76,8 @@ def drivers(scenario: Scenario) -> dict[str, str]:
         x = decide.covariates(numbers, 0, s, scenario.start, arrays, static.african, static.first, static.membership,
                               static.membership_lead, state.hostility, state.africa_bias, state.campaign,
                               state.legitimacy, *view)
-        terms = sorted(zip(rules.TERMS, rules.announcement_terms(numbers, x)), key=lambda t: -t[1])
-        named[iso3] = "; ".join(f"{name} {value:+.2f}" for name, value in terms[:DRIVERS] if value > 0.005)
+        terms = sorted(zip(rules.TERMS, rules.announcement_terms(numbers, x)), key=lambda t: -abs(t[1]))
+        named[iso3] = "; ".join(f"{name} {value:+.2f}" for name, value in terms[:DRIVERS] if abs(value) > 0.005)
     return named
 
 
