@@ -15,20 +15,24 @@ from typing import Iterator
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _deferring = 0
 _pending: int | None = None
+_raised = False  # one interrupt per command: later signals do not cut its clean-up short
 
 
 def _handler(signum: int, frame: object) -> None:
-    global _pending
+    global _pending, _raised
+    if _raised:
+        return
     if _deferring:
         _pending = signum
         return
+    _raised = True
     raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
 def handled() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM raise KeyboardInterrupt (held back inside `deferred`)."""
-    global _pending
+    global _pending, _raised
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -38,14 +42,14 @@ def handled() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-        _pending = None
+        _pending, _raised = None, False
 
 
 def check() -> None:
     """Raise KeyboardInterrupt if a signal arrived while it was held back."""
-    global _pending
+    global _pending, _raised
     if _pending is not None:
-        _pending = None
+        _pending, _raised = None, True
         raise KeyboardInterrupt
 
 

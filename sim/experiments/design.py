@@ -19,6 +19,12 @@ from sim.core.params import Params, coerce
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 MORRIS_LEVELS = 4
+CONFIRM_RUNS = 100_000  # a sweep of more runs (points x runs per point) needs --yes: about an hour on two cores
+MAX_POINTS = 1_000_000  # larger designs are refused outright (their design table alone passes 40 MB)
+# Fewest samples that give an index with a usable interval. Assumption: Sobol first-order and total
+# indices with fewer than 8 base samples (SALib bootstraps their intervals from them) are noise; Morris
+# needs two trajectories for the spread (sigma) of the elementary effects.
+MIN_SAMPLES = {"sobol": 8, "morris": 2}
 _VARY = re.compile(r"^([a-z_0-9]+)=([^:]+):([^:]+)(?::(\d+))?$")
 
 
@@ -50,6 +56,25 @@ def parse_vary(text: str) -> Factor:
     return Factor(name, float(low_value), float(high_value), int(levels) if levels else None)
 
 
+def count(design: str, factors: list[Factor], samples: int) -> int:
+    """How many points a design of these factors has, before it is built."""
+    if design == "grid":
+        return int(np.prod([f.levels or 3 for f in factors], dtype=object)) if factors else 0
+    if design == "lhs":
+        return samples
+    return samples * (len(factors) + (2 if design == "sobol" else 1))
+
+
+def check_size(points: int, runs: int, confirmed: bool) -> None:
+    """Refuse a design above MAX_POINTS, and one above CONFIRM_RUNS runs unless confirmed (--yes)."""
+    if points > MAX_POINTS:
+        raise UserError(f"the design has {points} points, more than the {MAX_POINTS} a sweep can take; "
+                        "use fewer levels or samples")
+    if points * runs > CONFIRM_RUNS and not confirmed:
+        raise UserError(f"this sweep takes {points} points x {runs} runs = {points * runs} runs (more than "
+                        f"{CONFIRM_RUNS}); add --yes to run it")
+
+
 def _problem(factors: list[Factor]) -> dict:
     return {"num_vars": len(factors), "names": [f.name for f in factors],
             "bounds": [[f.low, f.high] for f in factors]}
@@ -62,6 +87,9 @@ def build(design: str, factors: list[Factor], samples: int, seed: int) -> pd.Dat
     names = [f.name for f in factors]
     if len(set(names)) != len(names):
         raise UserError(f"--vary: a parameter is named twice ({', '.join(names)})")
+    if design in MIN_SAMPLES and samples < MIN_SAMPLES[design]:
+        raise UserError(f"--samples {samples}: a {design} design needs at least {MIN_SAMPLES[design]} "
+                        f"{'trajectories' if design == 'morris' else 'base samples'} for usable indices")
     if design == "grid":
         axes = [np.linspace(f.low, f.high, f.levels or 3) for f in factors]
         points = np.array(np.meshgrid(*axes, indexing="ij")).reshape(len(factors), -1).T

@@ -4,9 +4,14 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from typing import Any, Callable, Iterator
 
 from sim.core.errors import UserError
+
+PARENT_POLL_SECONDS = 0.25  # how soon a worker notices that its parent is gone
 
 
 class InlineExecutor(cf.Executor):
@@ -32,13 +37,37 @@ def executor(workers: int | None, scheduler: str | None) -> Iterator[cf.Executor
         yield InlineExecutor()
     else:
         pool = cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
-                                      mp_context=multiprocessing.get_context("spawn"))
+                                      mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=_worker_start, initargs=(os.getpid(),))
         try:
             yield pool
         except BaseException:
-            pool.shutdown(cancel_futures=True)  # on Ctrl-C, start no queued task; running ones finish
+            _stop(pool)  # on Ctrl-C or a failure, start no queued task and stop the running ones
             raise
         pool.shutdown()
+
+
+def _worker_start(parent: int) -> None:
+    """In each pool worker: leave Ctrl-C to the parent (which stops the pool), and exit as soon as the
+    parent is gone, however it ended (a killed parent cannot stop its workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="iccsim-parent-watch").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def _stop(pool: cf.ProcessPoolExecutor) -> None:
+    """Cancel the queued tasks and end the workers now rather than after their current task."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def in_flight(workers: int | None, scheduler: str | None) -> int | None:

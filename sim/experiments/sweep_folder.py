@@ -13,7 +13,9 @@ from sim.experiments import sensitivity, sweep
 from sim.experiments.design import Factor
 from sim.model.scenario import Scenario, load
 from sim.model.streams import PROCESSES
-from sim.store.output import staged_folder, write_json, write_table
+from sim.store.atomic import whole_folder
+from sim.store.integrity import seal
+from sim.store.output import write_csv, write_table
 from sim.store.provenance import environment
 
 
@@ -36,29 +38,33 @@ def resumed_scenario(settings: dict) -> Scenario:
     return chosen
 
 
-def start(folder: Path, chosen: Scenario, raw: pd.DataFrame, settings: dict, reserved: bool) -> None:
-    """Create the sweep folder with its settings and design, before any point runs."""
-    with staged_folder(folder, reserved) as staging:
+def start(folder: Path, chosen: Scenario, raw: pd.DataFrame, settings: dict) -> None:
+    """Create the sweep folder (claimed by the caller, see sim.store.atomic.claim) with its settings and
+    design, before any point runs; its manifest records the design, so a resume can check it."""
+    with whole_folder(folder, claimed=True) as staged:
         settings |= {"scenario_files": chosen.file_hashes}
-        raw.rename_axis("point").reset_index().to_csv(staging / "design.csv", index=False)
-        write_json(staging / "manifest.json", manifest(chosen, settings, "running", time.time()))
+        write_csv(staged.path / "design.csv", raw.rename_axis("point").reset_index())
+        seal(staged.path, manifest(chosen, settings, "running", time.time()))
 
 
 def finish(folder: Path, chosen: Scenario, raw: pd.DataFrame, values: pd.DataFrame, settings: dict,
            failures: list[tuple[int, str]], started: float) -> None:
-    """Assemble the finished points into the sweep's tables and indices, and mark the manifest complete."""
+    """Assemble the finished points into the sweep's tables and indices, and seal the manifest as complete
+    (tables of an earlier attempt that this one does not write are removed first)."""
     runs, series = sweep.assemble(folder, len(values))
+    for stale in ("errors.csv", "sensitivity.csv"):
+        (folder / stale).unlink(missing_ok=True)
     write_table(folder, "runs", runs)
     write_table(folder, "timeseries", series)
     summary = sweep.point_summary(runs, list(values.columns))
-    summary.to_csv(folder / "points.csv", index=False)
+    write_csv(folder / "points.csv", summary)
     if failures:
-        pd.DataFrame(failures, columns=["point", "error"]).to_csv(folder / "errors.csv", index=False)
+        write_csv(folder / "errors.csv", pd.DataFrame(failures, columns=["point", "error"]))
     if settings["design"] in ("sobol", "morris") and not failures:
         table = sensitivity.indices(settings["design"], raw, summary, settings["factors"], settings["seed"])
-        table.to_csv(folder / "sensitivity.csv", index=False)
+        write_csv(folder / "sensitivity.csv", table)
     status = "complete" if not failures else f"complete, {len(failures)} points failed"
-    write_json(folder / "manifest.json", manifest(chosen, settings, status, started))
+    seal(folder, manifest(chosen, settings, status, started))
 
 
 def manifest(chosen: Scenario, settings: dict, status: str, started: float) -> dict:

@@ -1,19 +1,20 @@
 """The `iccsim` command line: list, show, states and run."""
 
 import argparse
+import concurrent.futures as cf
 import datetime as dt
 import json
 import os
-import signal
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pandas as pd
 from tqdm import tqdm
 
 from sim import __version__
+from sim.core import interrupts
 from sim.core.errors import UserError
 from sim.core.months import format_month, parse_date, parse_month
 from sim.core.params import Params
@@ -30,8 +31,10 @@ from sim.outputs import fitcheck, render, report
 from sim.outputs.figures import KINDS
 from sim.outputs.render import WIDTHS
 from sim.store import folders
+from sim.store.atomic import claim, whole_folder
 from sim.store.exits import exits_table, group_exits
-from sim.store.output import reserve, staged_folder, write_json, write_table
+from sim.store.integrity import seal
+from sim.store.output import write_csv, write_table
 from sim.store.provenance import environment
 from sim.store.summary import summarise
 
@@ -39,6 +42,12 @@ from sim.store.summary import summarise
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UserError(message)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        """Every text and path value must be non-empty (`--out ''` is an error, not the current folder)."""
+        if kwargs.get("action") in (None, "store", "append") and "const" not in kwargs:
+            kwargs["type"] = {None: _text, Path: _path}.get(kwargs.get("type"), kwargs.get("type"))
+        return super().add_argument(*args, **kwargs)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,9 +131,21 @@ def _parser() -> argparse.ArgumentParser:
                        help="a parameter fixed for the whole sweep")
     sweep.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
     sweep.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    sweep.add_argument("--yes", action="store_true", help=f"run a sweep of more than "
+                       f"{designs.CONFIRM_RUNS} runs (points x runs per point)")
     sweep.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep in DIR")
     sweep.add_argument("--out", type=Path, help="output folder (default: results/sweep-<scenario>-<timestamp>)")
     return parser
+
+
+def _text(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a value, got {text!r}")
+    return text
+
+
+def _path(text: str) -> Path:
+    return Path(_text(text))
 
 
 def _positive(text: str) -> int:
@@ -149,28 +170,33 @@ def _seed(text: str) -> int:
     return int(text)
 
 
-def _on_terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # so that a run stopped by SIGTERM cleans up like one stopped by Ctrl-C
-
-
 def main(argv: list[str] | None = None) -> int:
-    previous = signal.signal(signal.SIGTERM, _on_terminate)
-    try:
-        args = _parser().parse_args(argv)
-        return {"list": _list, "show": _show, "states": _states, "run": _run,
-                "compare": _compare, "sweep": _sweep, "plot": _plot, "report": _report,
-                "backtest": _backtest, "calibrate": _calibrate}[args.command](args)
-    except UserError as exc:
-        print(f"iccsim: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("iccsim: interrupted; nothing was written", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # output piped into a reader that stopped early, such as `head`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    """Run one command; every ending is one line on stderr and an exit code: 0 done, 2 bad input or a
+    file-system problem (full disk, permissions), 130 Ctrl-C or SIGTERM, 1 an internal error."""
+    with interrupts.handled():  # SIGTERM stops a command as Ctrl-C does, compiled code included
+        try:
+            args = _parser().parse_args(argv)
+            return COMMANDS[args.command](args)
+        except UserError as exc:
+            print(f"iccsim: error: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("iccsim: interrupted; nothing was written", file=sys.stderr)
+            return 130
+        except BrokenPipeError:  # output piped into a reader that stopped early, such as `head`
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
+        except OSError as exc:  # one not met while writing a result folder (those say what was removed)
+            where = f" ({exc.filename})" if exc.filename else ""
+            print(f"iccsim: error: {exc.strerror or exc}{where}", file=sys.stderr)
+            return 2
+        except Exception as exc:  # noqa: BLE001 - the last resort: a bug, reported in one line
+            if os.environ.get("ICCSIM_DEBUG"):
+                raise
+            print(f"iccsim: internal error ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+                  "this is a bug in iccsim: please report it with the command you ran "
+                  "(ICCSIM_DEBUG=1 shows the traceback)", file=sys.stderr)
+            return 1
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -210,11 +236,14 @@ def _states(args: argparse.Namespace) -> int:
 
 
 def _overrides(pairs: list[str]) -> dict[str, str]:
-    overrides = {}
+    overrides: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
+        if not sep or not key.strip() or not value.strip():
             raise UserError(f"--set {pair!r}: expected KEY=VALUE")
+        if key.strip() in overrides:
+            raise UserError(f"--set {key.strip()}: given twice ({overrides[key.strip()]} and {value.strip()}); "
+                            "give each parameter once")
         overrides[key.strip()] = value.strip()
     return overrides
 
@@ -227,26 +256,25 @@ def _run(args: argparse.Namespace) -> int:
     if ignored := chosen.events_outside_window():
         print(f"iccsim: note: {ignored} scenario event(s) fall outside {format_month(chosen.start + 1)} to "
               f"{format_month(chosen.end)} and are ignored", file=sys.stderr)
-    out = args.out or reserve(_default_out(chosen.name))
-    with staged_folder(out, reserved=args.out is None) as folder:
+    with whole_folder(args.out, _default_out(chosen.name)) as staged:
         started = time.time()
         results = _ensemble(chosen, args)
-        _write_results(folder, results, chosen)
-        write_json(folder / "manifest.json", _manifest([chosen], [results], args, started))
-        render.plot_folder(folder)
+        _write_results(staged.path, results, chosen)
+        seal(staged.path, _manifest([chosen], [results], args, started))
+        render.plot_folder(staged.path)
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
     print(f"P(any further exit by {format_month(chosen.end)}): EU member {shares['p_any_eu_exit']:.3f} "
           f"(other than Hungary {shares['p_any_eu_exit_not_hungary']:.3f}), WEOG state {shares['p_any_weog_exit']:.3f}")
-    print(f"wrote {out} ({runs}, {format_month(chosen.start)} to {format_month(chosen.end)})")
+    print(f"wrote {staged.target} ({runs}, {format_month(chosen.start)} to {format_month(chosen.end)})")
     return 0
 
 
 def _compare(args: argparse.Namespace) -> int:
     chosen = [scenarios.load(name) for name in args.scenarios]
     labels = folders.labels([c.name for c in chosen])
-    out = args.out or reserve(_default_out("compare"))
-    with staged_folder(out, reserved=args.out is None) as folder:
+    with whole_folder(args.out, _default_out("compare")) as staged:
+        folder = staged.path
         started = time.time()
         results = []
         for label, scenario in zip(labels, chosen):
@@ -254,12 +282,12 @@ def _compare(args: argparse.Namespace) -> int:
             results.append(_ensemble(scenario, args))
             _write_results(folder / label, results[-1], scenario)
         table = comparison_table(labels, results, scenarios=chosen)
-        table.to_csv(folder / "comparison.csv", index=False)
-        write_json(folder / "manifest.json", _manifest(chosen, results, args, started))
+        write_csv(folder / "comparison.csv", table)
+        seal(folder, _manifest(chosen, results, args, started))
         render.plot_folder(folder)
     print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
                  "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
-    print(f"wrote {out}")
+    print(f"wrote {staged.target}")
     return 0
 
 
@@ -271,46 +299,69 @@ def _sweep(args: argparse.Namespace) -> int:
         if given:
             raise UserError(f"--resume DIR takes the sweep's settings from DIR; drop {', '.join(given)} "
                             "(only --workers or --scheduler may be given)")
-        folder, settings = args.resume, sweep.read_settings(args.resume)
-        chosen = sweep_folder.resumed_scenario(settings)
-        raw = pd.read_csv(folder / "design.csv").drop(columns="point")
+        if not args.resume.is_dir():
+            raise UserError(f"--resume {args.resume}: no such folder")
+        with claim(args.resume) as folder:  # a second resume of the same folder is refused
+            settings = sweep.read_settings(folder)  # checks design.csv against the manifest
+            chosen = sweep_folder.resumed_scenario(settings)
+            raw = pd.read_csv(folder / "design.csv").drop(columns="point")
+            values = designs.values(raw, "--resume design.csv")
+            with execution.executor(args.workers, args.scheduler) as pool:
+                return _execute_sweep(folder, chosen, raw, values, settings, args, pool, started)
+    if not args.scenario:
+        raise UserError("sweep: name a scenario (or give --resume DIR)")
+    overrides = _overrides(args.set)
+    chosen = scenarios.load(args.scenario).with_params(overrides)
+    args.design, args.samples = args.design or "grid", args.samples or 16
+    args.runs, args.seed = args.runs or 20, args.seed or 0
+    if args.design_file:
+        if args.vary:
+            raise UserError("--design-file and --vary exclude each other")
+        raw, factors = designs.from_file(args.design_file), []
+        designs.check_size(len(raw), args.runs, args.yes)
     else:
-        if not args.scenario:
-            raise UserError("sweep: name a scenario (or give --resume DIR)")
-        chosen = scenarios.load(args.scenario).with_params(_overrides(args.set))
-        args.design, args.samples = args.design or "grid", args.samples or 16
-        args.runs, args.seed = args.runs or 20, args.seed or 0
-        if args.design_file:
-            if args.vary:
-                raise UserError("--design-file and --vary exclude each other")
-            raw, factors = designs.from_file(args.design_file), []
-        else:
-            factors = [designs.parse_vary(text) for text in args.vary]
-            raw = designs.build(args.design, factors, args.samples, args.seed)
-        settings = sweep_folder.settings_for(args.scenario, _overrides(args.set),
-                                             "file" if args.design_file else args.design, args.samples, factors,
-                                             args.runs, args.seed)
-        folder = args.out or reserve(_default_out(f"sweep-{chosen.name}"))
-        sweep_folder.start(folder, chosen, raw, settings, reserved=args.out is None)
+        factors = [designs.parse_vary(text) for text in args.vary]
+        designs.check_size(designs.count(args.design, factors, args.samples), args.runs, args.yes)
+        raw = designs.build(args.design, factors, args.samples, args.seed)
+    if swept := [name for name in overrides if name in raw.columns]:
+        raise UserError(f"--set {swept[0]}: the sweep varies it too; drop it from --set or from the design")
     values = designs.values(raw)
+    settings = sweep_folder.settings_for(args.scenario, overrides, "file" if args.design_file else args.design,
+                                         args.samples, factors, args.runs, args.seed)
+    with execution.executor(args.workers, args.scheduler) as pool:  # first, so an unreachable scheduler leaves no folder
+        with claim(args.out, _default_out(f"sweep-{chosen.name}")) as folder:
+            sweep_folder.start(folder, chosen, raw, settings)
+            return _execute_sweep(folder, chosen, raw, values, settings, args, pool, started)
+
+
+def _execute_sweep(folder: Path, chosen: scenarios.Scenario, raw: pd.DataFrame, values: pd.DataFrame,
+                   settings: dict, args: argparse.Namespace, pool: cf.Executor, started: float) -> int:
+    """Run the points of a started sweep that have no whole chunks, then assemble its tables; an
+    interrupted or failing sweep keeps its finished points for --resume."""
+    keep = f"finished points are kept in {folder}: continue with iccsim sweep --resume {folder}"
     try:
-        with execution.executor(args.workers, args.scheduler) as pool, \
-                tqdm(total=len(values), desc=chosen.name, unit="point", disable=None, file=sys.stderr) as bar:
+        done, damaged = sweep.check_chunks(folder, len(values))
+        if damaged:
+            print(f"iccsim: note: the chunks of {len(damaged)} point(s) were damaged (first: point {damaged[0]}) "
+                  "and are run again", file=sys.stderr)
+        with tqdm(total=len(values), desc=chosen.name, unit="point", disable=None, file=sys.stderr) as bar:
             failures = sweep.execute(folder, chosen, values, settings["runs"], settings["seed"], pool, bar.update,
-                                     execution.in_flight(args.workers, args.scheduler))
+                                     execution.in_flight(args.workers, args.scheduler), done)
+        sweep_folder.finish(folder, chosen, raw, values, settings, failures, started)
+        render.plot_folder(folder)
     except KeyboardInterrupt:
-        print(f"iccsim: interrupted; finished points are kept in {folder}: continue with "
-              f"iccsim sweep --resume {folder}", file=sys.stderr)
+        print(f"iccsim: interrupted; {keep}", file=sys.stderr)
         return 130
-    sweep_folder.finish(folder, chosen, raw, values, settings, failures, started)
-    render.plot_folder(folder)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise UserError(f"cannot write {folder}: {exc.strerror or exc}{where}; {keep}") from None
     print(f"wrote {folder} ({len(values)} points x {settings['runs']} runs"
           + (f"; {len(failures)} points failed, see errors.csv)" if failures else ")"))
     return 0
 
 
 def _default_out(name: str) -> Path:
-    """results/<name>-<timestamp> (see output.reserve for names already taken)."""
+    """results/<name>-<timestamp> (see sim.store.atomic.whole_folder for names already taken)."""
     return Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
@@ -323,24 +374,24 @@ def _write_results(folder: Path, results: Results, chosen: scenarios.Scenario) -
     """A scenario's run tables, their summary and who leaves (exits.csv)."""
     for name in ("runs", "timeseries", "events"):
         write_table(folder, name, getattr(results, name))
-    summarise(results.timeseries).to_csv(folder / "summary.csv", index=False)
-    exits_table(results, chosen).to_csv(folder / "exits.csv", index=False)
+    write_csv(folder / "summary.csv", summarise(results.timeseries))
+    write_csv(folder / "exits.csv", exits_table(results, chosen))
 
 
 def _backtest(args: argparse.Namespace) -> int:
     cutoff = parse_date(args.cutoff, "--cutoff")
     template = scenarios.load(args.scenario)
     backtests.scenario_at(template, cutoff, args.horizon_months, args.shocks)  # checks the window first
-    out = args.out or reserve(_default_out(f"backtest-{cutoff}"))
-    with staged_folder(out, reserved=args.out is None) as folder:
+    with whole_folder(args.out, _default_out(f"backtest-{cutoff}")) as staged:
+        folder = staged.path
         started = time.time()
         with execution.executor(args.workers, None) as pool:
             result = backtests.run(template, cutoff, args.horizon_months, args.runs, args.seed, args.shocks,
                                    args.budget, pool)
-        result.states.to_csv(folder / "forecasts.csv", index=False)
-        result.scores.to_csv(folder / "scores.csv", index=False)
-        calibration.adopted(result.calibration, args.seed).to_csv(folder / "calibration.csv", index=False)
-        write_json(folder / "manifest.json", {**environment(), "cutoff": str(cutoff), "horizon_months":
+        write_csv(folder / "forecasts.csv", result.states)
+        write_csv(folder / "scores.csv", result.scores)
+        write_csv(folder / "calibration.csv", calibration.adopted(result.calibration, args.seed))
+        seal(folder, {**environment(), "cutoff": str(cutoff), "horizon_months":
                                               args.horizon_months, "runs": args.runs, "root_seed": args.seed,
                                               "shocks": args.shocks, "scenario": template.name,
                                               "calibration_budget": args.budget,
@@ -348,7 +399,7 @@ def _backtest(args: argparse.Namespace) -> int:
     print(result.scores.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     hits = result.states[result.states["announced"] == 1]
     print("announced:", ", ".join(f"{r.iso3} (rank {r.model_rank})" for r in hits.itertuples()) or "none")
-    print(f"wrote {out}")
+    print(f"wrote {staged.target}")
     return 0
 
 
@@ -356,24 +407,24 @@ def _calibrate(args: argparse.Namespace) -> int:
     start, end = parse_month(args.start, "--from"), parse_month(args.end, "--to")
     template = scenarios.load(args.scenario)
     calibration.stages(template, start, end)  # checks the window before anything runs
-    out = args.out or reserve(_default_out("calibration"))
     draws = args.budget + max(16, args.budget // 8)
-    with staged_folder(out, reserved=args.out is None) as folder:
+    with whole_folder(args.out, _default_out("calibration")) as staged:
+        folder = staged.path
         started = time.time()
         with execution.executor(args.workers, args.scheduler) as pool, \
                 tqdm(total=draws * args.runs, desc="calibrate", unit="run", disable=None, file=sys.stderr) as bar:
             fitted = calibration.fit(template, start, end, args.budget, args.runs, args.seed, args.accept, pool,
                                      progress=bar.update)
         checked = fitcheck.check(fitted, template, args.check_runs, args.seed)
-        calibration.adopted(fitted, args.seed).to_csv(folder / "calibration.csv", index=False)
-        fitted.fitted.to_csv(folder / "fitted.csv", index=False)
-        fitted.draws.to_csv(folder / "draws.csv", index=False)
-        checked.statistics.to_csv(folder / "fit.csv", index=False)
-        checked.patterns.to_csv(folder / "patterns.csv", index=False)
+        write_csv(folder / "calibration.csv", calibration.adopted(fitted, args.seed))
+        write_csv(folder / "fitted.csv", fitted.fitted)
+        write_csv(folder / "draws.csv", fitted.draws)
+        write_csv(folder / "fit.csv", checked.statistics)
+        write_csv(folder / "patterns.csv", checked.patterns)
         provenance = {**environment(), "scenarios": [template.name], "runs": args.check_runs, "runs_per": "at the fitted values",
                       "seed": args.seed, "start": format_month(start), "horizon": format_month(end)}
         render.render(fitcheck.figure(checked), folder / "figures", ("png", "pdf"), "double", provenance)
-        write_json(folder / "manifest.json", {**environment(), "window": [format_month(start + 1), format_month(end)],
+        seal(folder, {**environment(), "window": [format_month(start + 1), format_month(end)],
                                               "scenario": template.name, "budget": args.budget, "runs": args.runs,
                                               "accept": args.accept, "check_runs": args.check_runs,
                                               "root_seed": args.seed, "seconds": round(time.time() - started, 3),
@@ -381,7 +432,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     print(fitted.fitted[["parameter", "value", "q05", "q95", "prior_low", "prior_high"]].to_string(
         index=False, float_format=lambda v: f"{v:.3f}"))
     print(checked.patterns.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
-    print(f"wrote {out}")
+    print(f"wrote {staged.target}")
     return 0
 
 
@@ -395,6 +446,10 @@ def _plot(args: argparse.Namespace) -> int:
     written = render.plot_folder(args.folder, args.kind, render.parse_formats(args.format), args.size)
     print(f"wrote {len(written)} files in {args.folder / 'figures'}")
     return 0
+
+
+COMMANDS = {"list": _list, "show": _show, "states": _states, "run": _run, "compare": _compare, "sweep": _sweep,
+            "plot": _plot, "report": _report, "backtest": _backtest, "calibrate": _calibrate}
 
 
 def _manifest(chosen: list[scenarios.Scenario], results: list[Results], args: argparse.Namespace,

@@ -7,6 +7,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from sim.core import interrupts
 from sim.core.months import first_day, format_month
 from sim.core.params import Params
 from sim.data.world import World, build_world
@@ -58,20 +59,22 @@ def simulate(world: World, static: Static, scenario: Scenario, seed: int,
              indices: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Advance the given runs from the start to the end month; return (runs, timeseries, events)."""
     p = scenario.params
-    state = initial_state(world, scenario, len(indices))
-    streams = Streams(seed, indices, static.size, scenario.end - scenario.start)
-    schedule = dynamics.schedule(scenario, static)
-    totals = np.zeros((len(indices), len(dynamics.CODES)), dtype=np.int64)
-    series = [dynamics.measures(state, static, totals)]
-    found: list[tuple[int, np.ndarray, np.ndarray]] = []  # (month, flat positions, event bits)
-    for month in range(scenario.start + 1, scenario.end + 1):
-        bits, counts = dynamics.step(state, static, p, streams.month(), schedule.get(month, []), month)
-        totals += counts
-        flat = bits.ravel()
-        positions = np.flatnonzero(flat & EVENT_MASK)
-        if len(positions):
-            found.append((month, positions, flat[positions]))
-        series.append(dynamics.measures(state, static, totals))
+    with interrupts.deferred():  # compiled code runs here: Ctrl-C and SIGTERM are raised between months
+        state = initial_state(world, scenario, len(indices))
+        streams = Streams(seed, indices, static.size, scenario.end - scenario.start)
+        schedule = dynamics.schedule(scenario, static)
+        totals = np.zeros((len(indices), len(dynamics.CODES)), dtype=np.int64)
+        series = [dynamics.measures(state, static, totals)]
+        found: list[tuple[int, np.ndarray, np.ndarray]] = []  # (month, flat positions, event bits)
+        for month in range(scenario.start + 1, scenario.end + 1):
+            interrupts.check()
+            bits, counts = dynamics.step(state, static, p, streams.month(), schedule.get(month, []), month)
+            totals += counts
+            flat = bits.ravel()
+            positions = np.flatnonzero(flat & EVENT_MASK)
+            if len(positions):
+                found.append((month, positions, flat[positions]))
+            series.append(dynamics.measures(state, static, totals))
     months = np.arange(scenario.start, scenario.end + 1)
     timeseries = _timeseries(series, months, indices)
     events = _events(found, static, np.asarray(indices))

@@ -29,7 +29,10 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """No unknown keys and no coercion: `junta = "yes"`, `junta = 1` and `strength = "0.5"` are errors
+    (a whole number where a decimal is expected is fine: TOML writes 1.0 as 1 too)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class _Targeted(_Strict):
@@ -334,9 +337,19 @@ def _locate(name_or_path: str) -> Path:
 
 def _read(path: Path) -> ScenarioFile:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path.name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise UserError(f"{path.name}: cannot read it ({exc.strerror})") from None
+    if text.startswith("\ufeff"):
+        raise UserError(f"{path.name}: starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path.name}: malformed TOML: {exc}") from None
+    except RecursionError:
+        raise UserError(f"{path.name}: malformed TOML: arrays or tables nested too deeply") from None
     try:
         content = ScenarioFile.model_validate(raw)
     except pydantic.ValidationError as exc:
@@ -363,6 +376,8 @@ def _first_error(exc: pydantic.ValidationError) -> str:
         return f"{'.'.join(parts)}: unknown key"
     if err["type"] == "union_tag_invalid":
         return f"{'.'.join(parts)}.kind: unknown event kind {given.get('kind')!r} (allowed: {', '.join(EVENT_KINDS)})"
+    if err["type"] == "union_tag_not_found":
+        return f"{'.'.join(parts)}.kind: missing; every event needs a kind (allowed: {', '.join(EVENT_KINDS)})"
     if err["type"] == "missing":
         return f"{'.'.join(parts)}: missing"
     return f"{'.'.join(parts)}: {message}" + ("" if isinstance(given, dict) else f" (got {given!r})")
@@ -389,6 +404,8 @@ def _merge(chain: list[tuple[Path, ScenarioFile]]) -> Scenario:
     for file_path, content in chain:
         for name, value in content.parameters.items():
             Params.build({name: value}, where=f"{file_path.name}: parameters")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):  # numbers only, as in the model
+                raise UserError(f"{file_path.name}: parameters.{name}: expected a number, got {value!r}")
             params[name] = value
         for code, override in content.states.items():
             states[code] = {**states.get(code, {}), **override.model_dump(exclude_none=True)}

@@ -14,7 +14,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from sim import __version__  # noqa: E402
 from sim.core.errors import UserError  # noqa: E402
 from sim.outputs.figures import KINDS, Figure, kinds_for  # noqa: E402
+from sim.store.atomic import staged_files, write_file, write_text  # noqa: E402
 from sim.store.folders import ResultFolder, load  # noqa: E402
+from sim.store.output import write_csv  # noqa: E402
 
 FORMATS = ("png", "pdf", "svg")
 WIDTHS = {"single": 3.5, "double": 7.2, "page": 6.6}  # inches: one and two journal columns; the text
@@ -62,14 +64,15 @@ def render(figure: Figure, out: Path, formats: tuple[str, ...], size: str, prove
         if titled:
             canvas.suptitle(figure.title, fontsize=8)
         figure.draw(canvas, figure.data)
-        for fmt in formats:
-            path = out / f"{figure.name}.{fmt}"
-            canvas.savefig(path, format=fmt, metadata=_metadata(fmt, figure, provenance))
-            written.append(path)
-        plt.close(canvas)
-    figure.data.to_csv(out / f"{figure.name}.csv", index=False)
-    (out / f"{figure.name}.caption.txt").write_text(caption_text(figure, provenance), encoding="utf-8")
-    return written + [out / f"{figure.name}.csv", out / f"{figure.name}.caption.txt"]
+        try:
+            for fmt in formats:
+                written.append(write_file(out / f"{figure.name}.{fmt}", lambda temporary: canvas.savefig(
+                    temporary, format=fmt, metadata=_metadata(fmt, figure, provenance))))
+        finally:
+            plt.close(canvas)
+    written.append(write_csv(out / f"{figure.name}.csv", figure.data))
+    written.append(write_text(out / f"{figure.name}.caption.txt", caption_text(figure, provenance)))
+    return written
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -100,7 +103,8 @@ def plot(folder: ResultFolder, kinds: list[str] | None, formats: tuple[str, ...]
                         f"{', '.join(available)})")
     provenance = folder.provenance()
     written = []
-    for kind in chosen:
-        for figure in KINDS[kind][1](folder):
-            written += render(figure, out, formats, size, provenance, titled)
-    return written
+    with staged_files(out) as staging:  # all the figures or, if one fails, none
+        for kind in chosen:
+            for figure in KINDS[kind][1](folder):
+                written += render(figure, staging, formats, size, provenance, titled)
+    return [out / path.relative_to(staging) for path in written]

@@ -28,6 +28,7 @@ from sim.model.ensemble import Results
 from sim.outputs import labels, render
 from sim.outputs.figures import KINDS, Figure, kinds_for
 from sim.outputs.reporting import reporting_months
+from sim.store.atomic import staged_files, write_file, write_text
 from sim.store.folders import ResultFolder, load
 
 TEXT = Path(str(importlib.resources.files("sim.outputs"))) / "text"
@@ -306,17 +307,16 @@ def typeset(brief: dict[str, Any], root: Path, paper: str) -> bytes:
 
 def write(path: Path) -> list[Path]:
     """Write brief.pdf (A4), brief-letter.pdf, brief.html and brief.md, with the figures they show, into
-    the folder's `report/`."""
+    the folder's `report/` (all of them or none)."""
     folder = load(path)
-    out = folder.path / "report"
-    out.mkdir(exist_ok=True)
-    render.plot(folder, None, ("png", "svg"), FIGURE_SIZE, out / "figures", titled=False)
-    figures = [figure for kind in kinds_for(folder) for figure in KINDS[kind][1](folder)]
-    brief = content(folder, figures)
-    written = []
-    for name, paper in PAPERS.items():
-        (out / name).write_bytes(typeset(brief, out, paper))
-        written.append(out / name)
-    (out / "brief.html").write_text(_html(brief, out / "figures"), encoding="utf-8")
-    (out / "brief.md").write_text(brief_markdown(brief), encoding="utf-8")
-    return written + [out / "brief.html", out / "brief.md"]
+    final = folder.path / "report"
+    with staged_files(final) as out:  # all of them or, if anything fails, none
+        render.plot(folder, None, ("png", "svg"), FIGURE_SIZE, out / "figures", titled=False)
+        figures = [figure for kind in kinds_for(folder) for figure in KINDS[kind][1](folder)]
+        brief = content(folder, figures)
+        for name, paper in PAPERS.items():
+            typeset_pdf = typeset(brief, out, paper)
+            write_file(out / name, lambda temporary: temporary.write_bytes(typeset_pdf))
+        write_text(out / "brief.html", _html(brief, out / "figures"))
+        write_text(out / "brief.md", brief_markdown(brief))
+    return [final / name for name in PAPERS] + [final / "brief.html", final / "brief.md"]

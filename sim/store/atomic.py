@@ -6,7 +6,7 @@
   and renamed to its final name only when the block ends without error. On any failure or interrupt
   it is removed, and a file-system error becomes one line (exit 2) saying so. While it is being
   written no other command may claim the same name: the second is refused before it starts work.
-- `claim(folder)`: that exclusive claim alone, for a folder written in place (a sweep).
+- `claim(out, default)`: that exclusive claim alone, for a folder written in place (a sweep).
 - `staged_files(dest)`: files added to an existing folder (figures, a report) all together or not at all.
 
 Folders and files get the user's umask. A command killed outright (SIGKILL) cannot clean up: it leaves
@@ -125,21 +125,35 @@ def _remove_empty(folders: list[Path]) -> None:
 
 
 @contextlib.contextmanager
-def claim(folder: Path) -> Iterator[None]:
-    """Hold the exclusive claim on `folder` (which need not exist yet) for the block; refuse, as bad
-    input, if another command holds it."""
+def claim(out: Path | None, default: Path | None = None) -> Iterator[Path]:
+    """Hold the exclusive claim on the folder `out` (which need not exist yet) or, if `out` is None, on
+    the first free name among `default`, `default`-2, ...; yield the folder claimed. Another command
+    holding the claim on `out` is bad input: refused before any work."""
+    target = out if out is not None else default
+    if target is None:
+        raise ValueError("claim needs out or default")
+    blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UserError(f"--out {target}: {blocker} is a file, not a folder")
+    created = _make_parents(target)
     try:
-        descriptor = _try_lock(folder)
+        if out is None:
+            target, descriptor = _free_name(target)
+        else:
+            descriptor = _try_lock(target)
     except OSError as exc:
-        raise UserError(f"--out {folder}: cannot write there ({exc.strerror})") from None
+        _remove_empty(created)
+        raise UserError(f"--out {target}: cannot write there ({exc.strerror})") from None
     if descriptor is None:
-        raise UserError(f"{folder}: another iccsim command is writing this folder; wait for it to finish "
+        _remove_empty(created)
+        raise UserError(f"--out {target}: another iccsim command is writing this folder; wait for it to finish "
                         "or choose another folder")
     try:
-        yield
+        yield target
     finally:
         with deferred(raise_at_end=False):
-            _unlock(folder, descriptor)
+            _unlock(target, descriptor)
+            _remove_empty(created)  # the parents it made, unless the folder was written into them
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,45 +182,29 @@ def _free_name(base: Path) -> tuple[Path, int]:
 
 
 @contextlib.contextmanager
-def whole_folder(out: Path | None, default: Path | None = None) -> Iterator[Staged]:
-    """Write a result folder whole or not at all: into `out` (which must not exist or be empty) or,
-    if `out` is None, the first free name among `default`, `default`-2, ... (see the module docstring)."""
-    target = out if out is not None else default
-    if target is None:
-        raise ValueError("whole_folder needs out or default")
-    _check_target(target)
-    created = _make_parents(target)
-    try:
-        if out is None:
-            target, descriptor = _free_name(target)
-        else:
-            descriptor = _try_lock(target)
-            if descriptor is None:
-                raise UserError(f"--out {target}: another iccsim command is writing this folder; wait for it to "
-                                "finish or choose another --out")
-            _check_target(target)
+def whole_folder(out: Path | None, default: Path | None = None, claimed: bool = False) -> Iterator[Staged]:
+    """Write a result folder whole or not at all: into `out` (which must not exist or be empty) or, if
+    `out` is None, the first free name among `default`, `default`-2, ... (see the module docstring).
+    `claimed`: the caller already holds the claim on `out` (see `claim`)."""
+    if out is not None:
+        _check_target(out)
+    with contextlib.nullcontext(out) if claimed else claim(out, default) as target:
+        _check_target(target)
         _remove_stale(target)
         staging = _temporary(target, "")
-        staging.mkdir()
-    except OSError as exc:
-        _remove_empty(created)
-        raise UserError(f"--out {target}: cannot write there ({exc.strerror})") from None
-    except BaseException:
-        _remove_empty(created)
-        raise
-    try:
-        yield Staged(staging, target)
-        _commit(staging, target)  # replaces an empty folder atomically
-    except BaseException as exc:
-        with deferred(raise_at_end=False):
-            shutil.rmtree(staging, ignore_errors=True)
-            _unlock(target, descriptor)
-            _remove_empty(created)
-        if isinstance(exc, OSError):
-            raise failure(exc, target) from None
-        raise
-    with deferred(raise_at_end=False):
-        _unlock(target, descriptor)
+        try:
+            staging.mkdir()
+        except OSError as exc:
+            raise UserError(f"--out {target}: cannot write there ({exc.strerror})") from None
+        try:
+            yield Staged(staging, target)
+            _commit(staging, target)  # replaces an empty folder atomically
+        except BaseException as exc:
+            with deferred(raise_at_end=False):
+                shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise failure(exc, target) from None
+            raise
 
 
 @contextlib.contextmanager

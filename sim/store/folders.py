@@ -1,13 +1,13 @@
 """Saved result folders (run, compare, sweep) read back for figures and briefs, without re-running."""
 
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sim.core.errors import UserError
+from sim.store.integrity import read_manifest, verify
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +90,8 @@ def _table(path: Path, name: str, folder: Path, kind: str = "") -> pd.DataFrame:
     missing = [column for column in REQUIRED[f"{kind} {name}".strip()] if column not in frame.columns]
     if missing:
         raise UserError(f"{where} lacks the columns {', '.join(missing)}; not an iccsim table")
+    if frame.empty and name != "events.csv":
+        raise UserError(f"{where} has no rows; not a complete iccsim table")
     return frame
 
 
@@ -99,19 +101,16 @@ def _scenario(path: Path, label: str, folder: Path) -> ScenarioTables:
 
 
 def load(folder: Path) -> ResultFolder:
-    """Read a results folder written by `iccsim run`, `compare` or `sweep`."""
+    """Read a results folder written by `iccsim run`, `compare` or `sweep`, refusing one whose tables do not
+    match its manifest (see sim.store.integrity)."""
     if not folder.is_dir():
         raise UserError(f"{folder}: no such folder")
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{folder}: no manifest.json; not an iccsim results folder") from None
-    except json.JSONDecodeError:
-        raise UserError(f"{folder}: manifest.json is not valid JSON") from None
+    manifest = read_manifest(folder)
     other = "backtest" if "cutoff" in manifest else "calibrate" if "budget" in manifest else None
     if other:
         raise UserError(f"{folder}: written by iccsim {other}; plot and report take folders written by run, "
                         "compare or sweep")
+    verify(folder, manifest)
     if "design" in manifest:
         points = _table(folder, "points.csv", folder)
         has_indices = (folder / "sensitivity.csv").exists()

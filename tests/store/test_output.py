@@ -1,32 +1,17 @@
 from pathlib import Path
 
-import pytest
+import pandas as pd
 
-from sim.core.errors import UserError
-from sim.store.output import staged_folder
+from sim.store.output import write_table
 from sim.store.provenance import git_commit
 
 
-def test_staged_folder_appears_only_on_success(tmp_path: Path) -> None:
-    with staged_folder(tmp_path / "ok") as folder:
-        (folder / "a.txt").write_text("a")
-        assert not (tmp_path / "ok").exists()
-    assert (tmp_path / "ok" / "a.txt").read_text() == "a"
-    with pytest.raises(RuntimeError):
-        with staged_folder(tmp_path / "failed") as folder:
-            (folder / "a.txt").write_text("a")
-            raise RuntimeError("boom")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok"]
-
-
-def test_existing_empty_folder_is_used_and_full_one_refused(tmp_path: Path) -> None:
-    (tmp_path / "empty").mkdir()
-    with staged_folder(tmp_path / "empty") as folder:
-        (folder / "x").write_text("x")
-    assert (tmp_path / "empty" / "x").exists()
-    with pytest.raises(UserError, match="already exists"):
-        with staged_folder(tmp_path / "empty"):
-            pass
+def test_a_table_is_written_as_parquet_and_csv_with_nothing_else(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"run": [0, 1], "month": ["2026-11", "2026-12"], "parties": [125, 124]})
+    write_table(tmp_path, "timeseries", frame)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["timeseries.csv", "timeseries.parquet"]
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "timeseries.parquet"), frame)
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "timeseries.csv"), frame)
 
 
 def test_git_commit_is_a_hash_or_none() -> None:
