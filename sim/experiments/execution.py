@@ -2,6 +2,7 @@
 
 import concurrent.futures as cf
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -11,7 +12,8 @@ from typing import Any, Callable, Iterator
 
 from sim.core.errors import UserError
 
-PARENT_POLL_SECONDS = 0.25  # how soon a worker notices that its parent is gone
+PARENT_POLL_SECONDS = 0.25  # how soon a worker notices that its parent is gone (without PR_SET_PDEATHSIG)
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 class InlineExecutor(cf.Executor):
@@ -49,8 +51,14 @@ def executor(workers: int | None, scheduler: str | None) -> Iterator[cf.Executor
 
 def _worker_start(parent: int) -> None:
     """In each pool worker: leave Ctrl-C to the parent (which stops the pool), and exit as soon as the
-    parent is gone, however it ended (a killed parent cannot stop its workers)."""
+    parent is gone, however it ended (a killed parent cannot stop its workers). On Linux the kernel
+    kills the worker with its parent (PR_SET_PDEATHSIG); elsewhere, and as a fallback, a thread
+    watches for the parent between the worker's compiled steps."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="iccsim-parent-watch").start()
 
 

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.core.errors import UserError
@@ -34,7 +35,10 @@ def describe(path: Path) -> dict[str, Any]:
     if path.suffix == ".csv":
         entry["rows"] = max(lines - 1, 0)
     elif path.suffix == ".parquet":
-        entry["rows"] = pq.read_metadata(path).num_rows
+        try:
+            entry["rows"] = pq.read_metadata(path).num_rows
+        except (pa.ArrowException, OSError):  # not a whole Parquet file: no row count to give
+            entry["rows"] = None
     return entry
 
 
@@ -61,7 +65,8 @@ def problem(folder: Path, entries: dict[str, dict[str, Any]]) -> str | None:
             return f"{path}: missing"
         actual = describe(path)
         if "rows" in expected and actual.get("rows") != expected["rows"]:
-            return f"{path}: {actual.get('rows')} rows where {expected['rows']} were written"
+            rows = "unreadable" if actual.get("rows") is None else f"{actual['rows']} rows"
+            return f"{path}: {rows} where {expected['rows']} rows were written"
         if actual["sha256"] != expected["sha256"] or actual["bytes"] != expected["bytes"]:
             return f"{path}: content differs from what was written ({actual['bytes']} bytes, SHA-256 mismatch)"
     return None

@@ -120,8 +120,8 @@ def test_sobol_and_morris_give_indices_with_intervals(tmp_path: Path, capsys: py
     (["sweep", "--vary", "b_peer=1:2"], "name a scenario"),
     (["sweep", "baseline", "--design", "factorial", "--vary", "b_peer=1:2"], "invalid choice: 'factorial'"),
     (["sweep", "baseline", "--design-file", "nowhere.csv"], "no such file"),
-    (["sweep", "--resume", "nowhere"], "no manifest.json there"),
-    (["sweep", "--resume", "."], "no manifest.json there"),
+    (["sweep", "--resume", "nowhere"], "--resume nowhere: no such folder"),
+    (["sweep", "--resume", "."], "--resume .: no manifest.json"),
 ])
 def test_bad_sweep_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture,
                                                monkeypatch: pytest.MonkeyPatch, argv: list[str], message: str) -> None:

@@ -32,7 +32,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     made = {"run": base / "run", "compare": base / "compare", "sweep": base / "sweep"}
     assert main(["run", "baseline", "--runs", "12", "--seed", "4", "--out", str(made["run"])]) == 0
     assert main(["compare", "baseline", "coup-wave", "--runs", "8", "--seed", "4", "--out", str(made["compare"])]) == 0
-    assert main(["sweep", "baseline", "--design", "sobol", "--samples", "4", "--vary", "a0=-9:-7", "--vary",
+    assert main(["sweep", "baseline", "--design", "sobol", "--samples", "8", "--vary", "a0=-9:-7", "--vary",
                  "b_peer=1:4", "--runs", "3", "--workers", "1", "--out", str(made["sweep"])]) == 0
     return made
 
@@ -151,10 +151,17 @@ def test_compare_and_heatmap_numbers(folders: dict[str, Path]) -> None:
     render.plot_folder(folders["sweep"], ["heatmap"])
     heat = pd.read_csv(folders["sweep"] / "figures" / "heatmap.csv")
     runs = pd.read_csv(folders["sweep"] / "runs.csv")
-    expected = runs.groupby(["b_peer", "a0"], as_index=False)["parties_end"].agg(["mean", "std", "count"])
-    assert set(heat.columns) == {"a0", "b_peer", "parties_end_mean", "mcse"} and len(heat) == len(expected) == 16
-    merged = heat.merge(expected, on=["b_peer", "a0"])
-    assert np.allclose(merged["parties_end_mean"], merged["mean"])
+    points = runs.groupby("point").agg(b_peer=("b_peer", "first"), a0=("a0", "first"),
+                                       parties_end=("parties_end", "mean"))
+    assert points["a0"].nunique() > 12 and points["b_peer"].nunique() > 12  # so both axes are binned
+    for name in ("a0", "b_peer"):  # 6 equal-width bins, each named by its midpoint (3 significant digits)
+        points[name] = pd.cut(points[name], 6).apply(lambda interval: float(f"{interval.mid:.3g}")).astype(float)
+        runs[name] = runs["point"].map(points[name])
+    expected = points.groupby(["b_peer", "a0"], as_index=False)["parties_end"].mean()
+    spread = runs.groupby(["b_peer", "a0"])["parties_end"].agg(["std", "count"]).reset_index()
+    assert set(heat.columns) == {"a0", "b_peer", "parties_end_mean", "mcse"} and len(heat) == len(expected) > 16
+    merged = heat.merge(expected, on=["b_peer", "a0"]).merge(spread, on=["b_peer", "a0"])
+    assert len(merged) == len(heat) and np.allclose(merged["parties_end_mean"], merged["parties_end"])
     assert np.allclose(merged["mcse"], merged["std"] / np.sqrt(merged["count"]), equal_nan=True)
     caption = (folders["sweep"] / "figures" / "heatmap.caption.txt").read_text()
     a0 = json.loads((folders["sweep"] / "manifest.json").read_text())["resolved"]["parameters"]["a0"]
@@ -195,7 +202,7 @@ def test_missing_tables_and_wrong_kinds_exit_2(folders: dict[str, Path], tmp_pat
     (broken / "summary.csv").unlink()
     assert main(["plot", str(broken)]) == 2
     err = capsys.readouterr().err
-    assert "missing broken/summary.csv" in err and err.count("\n") == 1
+    assert "broken/summary.csv: missing; the folder is damaged" in err and err.count("\n") == 1
     assert main(["plot", str(folders["sweep"]), "--kind", "membership"]) == 2
     assert "not for a sweep folder (available: heatmap, sensitivity)" in capsys.readouterr().err
     assert main(["plot", str(folders["run"]), "--format", "png,gif"]) == 2
@@ -204,6 +211,6 @@ def test_missing_tables_and_wrong_kinds_exit_2(folders: dict[str, Path], tmp_pat
     capsys.readouterr()
     (broken / "summary.csv").write_text("what,ever\n1,2\n")
     assert main(["plot", str(broken)]) == 2
-    assert "broken/summary.csv lacks the columns month, measure" in capsys.readouterr().err
+    assert "broken/summary.csv: 1 rows where" in capsys.readouterr().err
     with pytest.raises(UserError, match="no manifest.json"):
         load(tmp_path)

@@ -33,9 +33,9 @@ def test_the_record_counts_rows_and_skips_figures(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage, message", [
-    (lambda p: p.write_bytes(p.read_bytes()[:-6]), r"runs.csv: 4 rows where 5 were written"),
+    (lambda p: p.write_bytes(p.read_bytes()[:-6]), r"runs.csv: 4 rows where 5 rows were written"),
     (lambda p: p.write_bytes(p.read_bytes().replace(b"2.5", b"9.5")), r"runs.csv: content differs"),
-    (lambda p: p.write_text(p.read_text().splitlines()[0] + "\n"), r"runs.csv: 0 rows where 5"),
+    (lambda p: p.write_text(p.read_text().splitlines()[0] + "\n"), r"runs.csv: 0 rows where 5 rows"),
     (lambda p: p.unlink(), r"runs.csv: missing"),
 ])
 def test_damaged_tables_are_refused_naming_the_file(tmp_path: Path, damage, message: str) -> None:
