@@ -1,0 +1,109 @@
+"""Interrupts and kills: Ctrl-C and SIGTERM end with exit 130 and one line, compiled code included; a
+sweep killed with SIGKILL leaves no live process and resumes to byte-identical tables."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sim.experiments import sweep
+from sim.interfaces.cli import main
+from sim.model import dynamics
+
+TABLES = ("runs.csv", "timeseries.csv", "points.csv", "design.csv", "runs.parquet", "timeseries.parquet")
+
+
+def _children(pid: int) -> set[int]:
+    """Every live descendant of a process (Linux /proc)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's bookkeeping is left
+
+
+def test_a_signal_during_the_compiled_step_waits_for_the_month_to_end(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signal arrives while the month's compiled step runs: the step finishes, the run stops before
+    the next month, exit 130 (once: a SystemError traceback from Numba's dispatcher, exit 1)."""
+    step, started, finished = dynamics.step, [], []
+
+    def signalled(*args: object, **kwargs: object) -> object:
+        started.append(args[-1])
+        if len(started) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)  # delivered now; raising here is what broke compiled code
+        result = step(*args, **kwargs)
+        finished.append(args[-1])
+        return result
+
+    monkeypatch.setattr(dynamics, "step", signalled)
+    code = main(["run", "baseline", "--runs", "3", "--out", str(tmp_path / "out")])
+    stderr = capsys.readouterr().err
+    assert code == 130 and stderr == "iccsim: interrupted; nothing was written\n"
+    assert len(started) == len(finished) == 3 and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("trial", range(6))
+def test_ctrl_c_and_sigterm_during_a_run_exit_130(tmp_path: Path, trial: int) -> None:
+    """Real signals at different moments of a run that spends its time in compiled code."""
+    number = signal.SIGINT if trial % 2 else signal.SIGTERM
+    process = subprocess.Popen([sys.executable, "-m", "sim.interfaces.cli", "run", "baseline", "--runs", "3000",
+                                "--out", str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.time() + 60
+    while not any(".incomplete-" in p.name for p in tmp_path.iterdir()):
+        assert process.poll() is None and time.time() < deadline, process.stderr.read()
+        time.sleep(0.01)
+    time.sleep(0.15 * trial)
+    process.send_signal(number)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and stdout == "", stderr
+    assert stderr == "iccsim: interrupted; nothing was written\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_sweep_leaves_no_process_and_resumes_to_the_same_tables(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture) -> None:
+    argv = ["sweep", "baseline", "--vary", "b_peer=0.5:5:6", "--runs", "8", "--seed", "4"]
+    assert main([*argv, "--workers", "1", "--out", str(tmp_path / "whole")]) == 0
+    killed = tmp_path / "killed"
+    process = subprocess.Popen([sys.executable, "-m", "sim.interfaces.cli", *argv, "--workers", "2", "--out",
+                                str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 180
+    while not (killed.is_dir() and len(sweep.done_points(killed)) >= 1):
+        assert process.poll() is None and time.time() < deadline, "the sweep ended before it could be killed"
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert len(workers) >= 3  # two workers and the resource tracker
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    gone = time.time() + 5
+    while any(_alive(pid) for pid in workers) and time.time() < gone:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers), "processes of the killed sweep still run after 5 s"
+    assert len(sweep.done_points(killed)) < 6
+    capsys.readouterr()
+    assert main(["sweep", "--resume", str(killed), "--workers", "2"]) == 0, capsys.readouterr().err
+    for name in TABLES:
+        assert (killed / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
