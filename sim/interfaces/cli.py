@@ -175,7 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     file-system problem (full disk, permissions), 130 Ctrl-C or SIGTERM, 1 an internal error."""
     with interrupts.handled():  # SIGTERM stops a command as Ctrl-C does, compiled code included
         try:
-            args = _parser().parse_args(argv)
+            try:
+                args = _parser().parse_args(argv)
+            except SystemExit as exc:  # --help and --version have printed what was asked
+                return int(exc.code or 0)
             return COMMANDS[args.command](args)
         except UserError as exc:
             print(f"iccsim: error: {exc}", file=sys.stderr)

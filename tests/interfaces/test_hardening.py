@@ -1,5 +1,6 @@
 """The contract for the cases that once broke it: every bad input, full disk, damaged file and race ends
-with exit 2 and one line and leaves nothing behind, while whole folders are still read. In-process (main()) unless a real second process is needed."""
+with exit 2 and one line and leaves nothing behind, while whole folders are still read. In-process
+(main()) unless a real second process is needed."""
 
 import errno
 import json
