@@ -19,7 +19,10 @@ from sim.core.params import Params, coerce
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 MORRIS_LEVELS = 4
-CONFIRM_RUNS = 100_000  # a sweep of more runs (points x runs per point) needs --yes: about an hour on two cores
+# A sweep of more runs (points x runs per point) needs --yes: over a run to 2035 its time-series table then
+# passes 11 million rows (about 0.6 GB as CSV, as much again as Parquet and chunks), beyond what a mistyped
+# --vary should be allowed to start.
+CONFIRM_RUNS = 100_000
 MAX_POINTS = 1_000_000  # larger designs are refused outright (their design table alone passes 40 MB)
 # Fewest samples that give an index with a usable interval. Assumption: Sobol first-order and total
 # indices with fewer than 8 base samples (SALib bootstraps their intervals from them) are noise; Morris
