@@ -22,7 +22,7 @@ from sim.core.errors import UserError
 from sim.model.ensemble import run_ensemble
 from sim.model.scenario import Scenario
 from sim.store import integrity
-from sim.store.atomic import write_json
+from sim.store.atomic import remove_debris, write_json
 from sim.store.output import write_parquet
 
 CHUNKS = "chunks"
@@ -75,7 +75,9 @@ def _sealed(folder: Path, point: int) -> bool | None:
 
 def check_chunks(folder: Path, count: int) -> tuple[set[int], list[int]]:
     """The points whose chunks are whole, and those whose chunks were damaged after they were written
-    (their files are removed, so they run again)."""
+    (their files are removed, so they run again). Call it holding the folder's claim."""
+    remove_debris(folder)  # of a sweep killed while writing
+    remove_debris(folder / CHUNKS)
     done, damaged = set(), []
     for point in range(count):
         state = _sealed(folder, point)

@@ -8,6 +8,7 @@
   written no other command may claim the same name: the second is refused before it starts work.
 - `claim(out, default)`: that exclusive claim alone, for a folder written in place (a sweep).
 - `staged_files(dest)`: files added to an existing folder (figures, a report) all together or not at all.
+- `remove_debris(folder)`: what a killed command left inside a folder it was writing in place.
 
 Folders and files get the user's umask. A command killed outright (SIGKILL) cannot clean up: it leaves
 its `.NAME.incomplete-XXXX` folder and `.NAME.lock` file, which the next command for NAME removes.
@@ -94,10 +95,20 @@ def _unlock(folder: Path, descriptor: int) -> None:
     os.close(descriptor)
 
 
+def _remove(paths: Iterator[Path]) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
 def _remove_stale(folder: Path) -> None:
     """Staging folders and temporary files for `folder` left by a command that was killed."""
-    for stale in folder.parent.glob(f".{folder.name}.{INCOMPLETE}-*"):
-        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+    _remove(folder.parent.glob(f".{folder.name}.{INCOMPLETE}-*"))
+
+
+def remove_debris(folder: Path) -> None:
+    """Temporary files and folders inside `folder` left by a command killed while writing there (call it
+    holding the folder's claim, so that none is another command's)."""
+    _remove(folder.glob(f".*.{INCOMPLETE}-*"))
 
 
 def _check_target(out: Path) -> None:

@@ -107,3 +107,5 @@ def test_a_killed_sweep_leaves_no_process_and_resumes_to_the_same_tables(tmp_pat
     assert main(["sweep", "--resume", str(killed), "--workers", "2"]) == 0, capsys.readouterr().err
     for name in TABLES:
         assert (killed / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    assert not any(".incomplete-" in p.name for p in killed.rglob("*"))  # the kill's debris is gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["killed", "whole"]  # and its lock file
