@@ -97,7 +97,11 @@ def _dask(address: str) -> Iterator[cf.Executor]:
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise UserError(f"--scheduler {address}: cannot connect ({str(exc).splitlines()[0]})") from None
+    pool = client.get_executor()
     try:
-        yield client.get_executor()
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False)  # on Ctrl-C or a failure: cancel this sweep's tasks on the cluster
+        raise
     finally:
         client.close()

@@ -109,3 +109,27 @@ def test_a_killed_sweep_leaves_no_process_and_resumes_to_the_same_tables(tmp_pat
         assert (killed / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
     assert not any(".incomplete-" in p.name for p in killed.rglob("*"))  # the kill's debris is gone
     assert sorted(p.name for p in tmp_path.iterdir()) == ["killed", "whole"]  # and its lock file
+
+
+def test_an_interrupted_sweep_leaves_no_task_on_a_dask_cluster(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from dask.distributed import Client, LocalCluster
+
+    write_point = sweep.write_point
+
+    def interrupted(*args: object) -> None:
+        write_point(*args)
+        raise KeyboardInterrupt  # Ctrl-C once the first point is written
+
+    monkeypatch.setattr(sweep, "write_point", interrupted)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster.scheduler_address) as observer:
+        out = tmp_path / "out"
+        code = main(["sweep", "baseline", "--vary", "b_peer=0.5:5:8", "--runs", "4", "--scheduler",
+                     cluster.scheduler_address, "--out", str(out)])
+        assert code == 130 and f"continue with iccsim sweep --resume {out}" in capsys.readouterr().err
+        deadline = time.time() + 10
+        while observer.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and time.time() < deadline:
+            time.sleep(0.1)
+        assert observer.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0
+    assert len(sweep.done_points(out)) == 1
