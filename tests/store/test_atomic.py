@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from sim.core.errors import UserError
-from sim.store import atomic
 from sim.store.atomic import claim, staged_files, whole_folder, write_file, write_text
 
 
