@@ -261,6 +261,8 @@ def test_debris_of_a_killed_run_is_marked_and_cleared(tmp_path: Path, capsys: py
     (["sweep", "baseline", "--vary", "b_peer=1:2", "--scheduler", ""], "argument --scheduler: expected a value"),
     (["sweep", "--resume", ""], "argument --resume: expected a value"),
     (["plot", ""], "argument folder: expected a value"),
+    (["sweep", "baseline", "--vary", "b_peer=1:4:1000", "--vary", "b_junta=0:3:1000"],  # once: run silently
+     "this sweep takes 1000000 points x 20 runs = 20000000 runs (more than 100000); add --yes to run it"),
     (["sweep", "baseline", "--vary", "b_peer=1:4:1000", "--vary", "b_junta=0:3:1001"],
      "the design has 1001000 points, more than the 1000000 a sweep can take"),
     (["sweep", "baseline", "--vary", "b_peer=1:4:100", "--vary", "b_junta=0:3:100", "--runs", "20"],

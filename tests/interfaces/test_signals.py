@@ -111,6 +111,27 @@ def test_a_killed_sweep_leaves_no_process_and_resumes_to_the_same_tables(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["killed", "whole"]  # and its lock file
 
 
+def test_sigterm_stops_a_pool_sweep_and_its_workers(tmp_path: Path) -> None:
+    """As `timeout` does: exit 130 with one line, the finished points kept, no worker left running."""
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "sim.interfaces.cli", "sweep", "baseline", "--vary",
+                                "b_peer=0.5:5:8", "--runs", "8", "--workers", "2", "--out", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 180
+    while not (out.is_dir() and sweep.done_points(out)):
+        assert process.poll() is None and time.time() < deadline, "the sweep ended before it could be stopped"
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130 and stdout == ""
+    assert stderr == f"iccsim: interrupted; finished points are kept in {out}: continue with iccsim sweep --resume {out}\n"
+    gone = time.time() + 5
+    while any(_alive(pid) for pid in workers) and time.time() < gone:
+        time.sleep(0.05)
+    assert workers and not any(_alive(pid) for pid in workers)
+
+
 def test_an_interrupted_sweep_leaves_no_task_on_a_dask_cluster(tmp_path: Path, capsys: pytest.CaptureFixture,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from dask.distributed import Client, LocalCluster
