@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                 return int(exc.code or 0)
             return COMMANDS[args.command](args)
         except UserError as exc:
-            print(f"iccsim: error: {exc}", file=sys.stderr)
+            print(f"iccsim: error: {_one_line(str(exc))}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
             print("iccsim: interrupted; nothing was written", file=sys.stderr)
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         except OSError as exc:  # one not met while writing a result folder (those say what was removed)
             where = f" ({exc.filename})" if exc.filename else ""
-            print(f"iccsim: error: {exc.strerror or exc}{where}", file=sys.stderr)
+            print(f"iccsim: error: {_one_line(f'{exc.strerror or exc}{where}')}", file=sys.stderr)
             return 2
         except Exception as exc:  # noqa: BLE001 - the last resort: a bug, reported in one line
             if os.environ.get("ICCSIM_DEBUG"):
@@ -200,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
                   "this is a bug in iccsim: please report it with the command you ran "
                   "(ICCSIM_DEBUG=1 shows the traceback)", file=sys.stderr)
             return 1
+
+
+def _one_line(message: str) -> str:
+    """A message that stays on one line, even when it quotes input holding line breaks."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -252,6 +252,7 @@ def test_debris_of_a_killed_run_is_marked_and_cleared(tmp_path: Path, capsys: py
 
 @pytest.mark.parametrize("argv, message", [
     (["run", "baseline", "--out", ""], "argument --out: expected a value, got ''"),
+    (["show", "baseline", "\n"], "unrecognized arguments: \\n"),  # a line break in the input stays escaped
     (["run", "baseline", "--start", ""], "argument --start: expected a value, got ''"),
     (["run", "baseline", "--end", ""], "argument --end: expected a value, got ''"),
     (["run", ""], "argument scenario: expected a value"),
