@@ -32,7 +32,7 @@ from sim.outputs.render import WIDTHS
 from sim.store import folders
 from sim.store.exits import exits_table, group_exits
 from sim.store.output import reserve, staged_folder, write_json, write_table
-from sim.store.provenance import environment
+from sim.store.provenance import environment, run_manifest
 from sim.store.summary import summarise
 
 
@@ -232,7 +232,7 @@ def _run(args: argparse.Namespace) -> int:
         started = time.time()
         results = _ensemble(chosen, args)
         _write_results(folder, results, chosen)
-        write_json(folder / "manifest.json", _manifest([chosen], [results], args, started))
+        write_json(folder / "manifest.json", run_manifest([chosen], [results], args.runs, args.seed, started))
         render.plot_folder(folder)
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
@@ -255,7 +255,7 @@ def _compare(args: argparse.Namespace) -> int:
             _write_results(folder / label, results[-1], scenario)
         table = comparison_table(labels, results, scenarios=chosen)
         table.to_csv(folder / "comparison.csv", index=False)
-        write_json(folder / "manifest.json", _manifest(chosen, results, args, started))
+        write_json(folder / "manifest.json", run_manifest(chosen, results, args.runs, args.seed, started))
         render.plot_folder(folder)
     print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
                  "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
@@ -395,24 +395,6 @@ def _plot(args: argparse.Namespace) -> int:
     written = render.plot_folder(args.folder, args.kind, render.parse_formats(args.format), args.size)
     print(f"wrote {len(written)} files in {args.folder / 'figures'}")
     return 0
-
-
-def _manifest(chosen: list[scenarios.Scenario], results: list[Results], args: argparse.Namespace,
-              started: float) -> dict[str, object]:
-    return {
-        **environment(),
-        "scenarios": [c.name for c in chosen],
-        "scenario_files": {name: digest for c in chosen for name, digest in c.file_hashes.items()},
-        "resolved": [c.describe() for c in chosen],
-        "parties_at_start": [int(r.runs["parties_start"].iloc[0]) for r in results],
-        "runs": args.runs,
-        "root_seed": args.seed,
-        "run_seeds": {"rule": "numpy SeedSequence(root_seed, spawn_key=(run, process))",
-                      "runs": list(range(args.runs)), "processes": list(PROCESSES)},
-        "started": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds"),
-        "seconds": round(time.time() - started, 3),
-        "status": "complete",
-    }
 
 
 if __name__ == "__main__":

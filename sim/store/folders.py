@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +99,9 @@ def _scenario(path: Path, label: str, folder: Path) -> ScenarioTables:
                                    for name in ("runs", "timeseries", "events", "summary")))
 
 
-def load(folder: Path) -> ResultFolder:
-    """Read a results folder written by `iccsim run`, `compare` or `sweep`."""
+def load(folder: str | os.PathLike) -> ResultFolder:
+    """Read a results folder written by `iccsim run`, `compare` or `sweep` (a path or its text)."""
+    folder = Path(folder)
     if not folder.is_dir():
         raise UserError(f"{folder}: no such folder")
     try:
