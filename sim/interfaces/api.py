@@ -16,7 +16,7 @@ from sim.core.errors import UserError
 from sim.core.months import parse_month
 from sim.experiments.compare import comparison_table
 from sim.model import scenario as scenarios
-from sim.model.ensemble import run_ensemble
+from sim.model.ensemble import BATCH, run_ensemble
 from sim.model.scenario import Scenario
 from sim.store import folders
 from sim.store.provenance import run_manifest
@@ -70,13 +70,14 @@ def resolve(scenario: str | os.PathLike | Scenario, start: str | None = None, en
 
 def run(scenario: str | os.PathLike | Scenario, runs: int = 200, seed: int = 0, *, start: str | None = None,
         end: str | None = None, params: Mapping[str, Any] | None = None,
-        progress: Callable[[int], None] = lambda n: None) -> Result:
+        progress: Callable[[int], None] = lambda n: None, batch: int = BATCH) -> Result:
     """Run an ensemble, as `iccsim run SCENARIO --runs RUNS --seed SEED [--start] [--end] [--set ...]`;
-    `progress` is called with the number of runs finished since its last call."""
+    `progress` is called with the number of runs finished after each batch of `batch` runs (the tables do
+    not depend on the batch size)."""
     _check_counts(runs, seed)
     chosen = resolve(scenario, start, end, params)
     started = time.time()
-    results = run_ensemble(chosen, runs, seed, progress=progress)
+    results = run_ensemble(chosen, runs, seed, progress=progress, batch=batch)
     call = f"sim.run({chosen.name!r}, runs={runs}, seed={seed})"
     manifest = run_manifest([chosen], [results], runs, seed, started, command=[call])
     return Result(chosen.name, results.runs, results.timeseries, results.events, summarise(results.timeseries),

@@ -105,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
     calibrate.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
     calibrate.add_argument("--out", type=Path, help="output folder (default: results/calibration-<timestamp>)")
+    explore = commands.add_parser("explore", help="a local web page to run scenarios and step one run "
+                                  "(needs the explore extra)")
+    explore.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
+                         "machine only)")
+    explore.add_argument("--port", type=_port, default=8765, help="default: 8765; 0 picks a free port")
     report = commands.add_parser("report", help="write a brief (Markdown, HTML, PDF) from a results folder")
     report.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
     sweep = commands.add_parser("sweep", help="run a design of parameter sets, each several times")
@@ -130,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
 def _positive(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
         raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1000000, got {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
     return int(text)
 
 
@@ -159,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         return {"list": _list, "show": _show, "states": _states, "run": _run,
                 "compare": _compare, "sweep": _sweep, "plot": _plot, "report": _report,
-                "backtest": _backtest, "calibrate": _calibrate}[args.command](args)
+                "backtest": _backtest, "calibrate": _calibrate, "explore": _explore}[args.command](args)
     except UserError as exc:
         print(f"iccsim: error: {exc}", file=sys.stderr)
         return 2
@@ -382,6 +393,16 @@ def _calibrate(args: argparse.Namespace) -> int:
         index=False, float_format=lambda v: f"{v:.3f}"))
     print(checked.patterns.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"wrote {out}")
+    return 0
+
+
+def _explore(args: argparse.Namespace) -> int:
+    from sim.interfaces import serve  # solara and the page load only for this command
+
+    try:
+        serve.serve(args.host, args.port)
+    except KeyboardInterrupt:  # Ctrl-C is how the page is stopped
+        pass
     return 0
 
 
