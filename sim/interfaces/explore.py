@@ -201,8 +201,8 @@ def StatusMapView(model: IccModel) -> None:
     """The single run's map in its current month."""
     update_counter.get()  # drawn again after every step (SolaraViz's controller bumps it)
     statuses = pd.DataFrame([{"iso3": a.iso3, "name": a.name, "status": a.status} for a in model.agents])
-    figure = solara.use_memo(lambda: _png(status_map(statuses, model.month_label, model.resolved_scenario.name)),
-                             [model, model.month_label])
+    figure = solara.use_memo(lambda: _png(status_map(statuses, model.month_label, model.resolved_scenario.name),
+                                          "single"), [model, model.month_label])
     with solara.Div(classes=["iccsim-month"]):
         solara.Markdown(f"### Month: {model.month_label}")
     solara.Image(figure, width="100%")

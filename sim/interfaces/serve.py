@@ -21,6 +21,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def serve(host: str, port: int) -> None:
     """Start the page and print its URL; return when stopped (Ctrl-C)."""
+    sock = _bind(host, port)  # first: a busy port is told before anything heavy loads
     # solara reads its settings from the environment when first imported
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
     os.environ.setdefault("SOLARA_MODE", "production")
@@ -33,10 +34,10 @@ def serve(host: str, port: int) -> None:
         import uvicorn
         from mesa.visualization import SolaraViz  # noqa: F401
     except ImportError as exc:
+        sock.close()
         raise UserError(f"explore needs the browser extra ({exc.name} is missing): {EXTRA}") from None
     # solara warns on every page load that session cookies fall back to SameSite=Lax over plain http
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
-    sock = _bind(host, port)
     shown = f"[{host}]" if ":" in host else host
     print(f"iccsim explore: serving on http://{shown}:{sock.getsockname()[1]}/ (Ctrl-C stops)", flush=True)
     config = uvicorn.Config("solara.server.starlette:app", log_level="warning")

@@ -91,3 +91,12 @@ def test_import_sim_loads_neither_the_api_nor_pandas() -> None:
     assert lines == ["[]", "True"]
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         sim.nothing  # noqa: B018
+
+
+def test_the_batch_size_changes_the_progress_reports_not_the_tables() -> None:
+    reports: list[int] = []
+    small = sim.run("baseline", runs=7, seed=3, end="2028-12", progress=reports.append, batch=3)
+    whole = sim.run("baseline", runs=7, seed=3, end="2028-12")
+    assert reports == [3, 3, 1]
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(small, name), getattr(whole, name))

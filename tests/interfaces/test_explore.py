@@ -8,6 +8,7 @@ README's is results/figures/explore.png).
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -64,7 +65,7 @@ def page(url: str):  # noqa: ANN201 - a playwright Page
 
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(  # a fresh profile in `profile`
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1250})
         page = browser.pages[0] if browser.pages else browser.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(url)
@@ -123,3 +124,34 @@ def test_single_run_steps_month_by_month(page) -> None:  # noqa: ANN001
         else:
             assert "No events this month." in shown
     _screenshot(page, "explore-single-run.png")
+
+
+def test_the_cli_loads_neither_solara_nor_the_page_until_explore() -> None:
+    code = ("import sys; from sim.interfaces import cli; "
+            "print(sorted(m for m in ('solara', 'mesa.visualization', 'sim.interfaces.explore', "
+            "'sim.interfaces.serve') if m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+def test_explore_refuses_a_bad_or_busy_port(capsys: pytest.CaptureFixture) -> None:
+    from sim.interfaces.cli import main
+
+    assert main(["explore", "--port", "70000"]) == 2
+    assert "expected a port from 0 to 65535, got '70000'" in capsys.readouterr().err
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        assert main(["explore", "--port", str(busy.getsockname()[1])]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("iccsim: error: cannot listen on 127.0.0.1:") and "choose another --port" in error
+    assert error.count("\n") == 1
+
+
+def test_explore_without_the_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture) -> None:
+    from sim.interfaces.cli import main
+
+    monkeypatch.setitem(sys.modules, "solara.server.starlette", None)  # as if solara were not installed
+    for name in ("SOLARA_APP", "SOLARA_MODE", "SOLARA_TELEMETRY_MIXPANEL_ENABLE"):
+        monkeypatch.delenv(name, raising=False)  # restored afterwards
+    assert main(["explore", "--port", "0"]) == 2
+    assert capsys.readouterr().err == ("iccsim: error: explore needs the browser extra (solara.server.starlette is "
+                                       "missing): pip install 'iccsim[explore]'\n")
