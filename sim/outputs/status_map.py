@@ -50,6 +50,6 @@ def status_map(states: pd.DataFrame, month: str, label: str) -> Figure:
 
     counts = data["status"].value_counts()
     parties = int(sum(counts.get(s, 0) for s in ("party", "announced", "notified")))
-    return Figure("status_map", f"{label}: status under the Rome Statute, {month} ({parties} States Parties)",
+    return Figure("status_map", f"{label}, {month}: {parties} States Parties",
                   "Each state's status in this month of one run: party, announced or notified withdrawal (still "
-                  "parties), withdrawn, acceding, or not a party.", data, draw, aspect=0.42)
+                  "parties), withdrawn, acceding, or not a party.", data, draw, aspect=0.5)
