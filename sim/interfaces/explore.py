@@ -60,13 +60,16 @@ def _source() -> str:
     return toml_path.value.strip() if choice.value == FILE_CHOICE else choice.value
 
 
-def settings_label(loaded: Scenario, chosen: Scenario, count: int, root_seed: int) -> str:
-    """The settings of a run in words: scenario, the main parameters changed from it, runs and seed."""
-    base = loaded.params
+def changes(loaded: Scenario, chosen: Scenario) -> str:
+    """The main parameters set away from the scenario's values, in words."""
     differences = [f"{name} = {getattr(chosen.params, name):g}" for name in MAIN_PARAMETERS
-                   if getattr(chosen.params, name) != getattr(base, name)]
-    return (f"{chosen.name}, {count} runs, seed {root_seed}"
-            + (f"; changed: {', '.join(differences)}" if differences else "; the scenario's own parameters"))
+                   if getattr(chosen.params, name) != getattr(loaded.params, name)]
+    return f"changed: {', '.join(differences)}" if differences else "the scenario's own parameters"
+
+
+def settings_label(loaded: Scenario, chosen: Scenario, count: int, root_seed: int) -> str:
+    """The settings of a run in words: scenario, changed parameters, runs and seed."""
+    return f"{chosen.name}, {count} runs, seed {root_seed}; {changes(loaded, chosen)}"
 
 
 def _png(figure, size: str = "double") -> bytes:  # noqa: ANN001 - a sim.outputs.figures.Figure
@@ -107,7 +110,9 @@ def ensemble(chosen: Scenario, count: int, root_seed: int, label: str) -> Outcom
 def current() -> tuple[Scenario | None, Scenario | None, str | None]:
     """The picked scenario as loaded, with the parameter overrides applied, or the reason it cannot be."""
     if choice.value == FILE_CHOICE and not toml_path.value.strip():
-        return None, None, "Type the path of a scenario file and press Enter."
+        return None, None, None
+    if not 0 <= seed.value < 2**63:
+        return None, None, f"seed: expected a whole number from 0 to 2^63-1, got {seed.value}"
     try:
         loaded = scenarios.load(_source())
         return loaded, api.resolve(loaded, params=overrides.value), None
@@ -127,6 +132,9 @@ def ScenarioCard(loaded: Scenario | None, problem: str | None) -> None:
                       on_value=pick, classes=["iccsim-scenario"])
         if choice.value == FILE_CHOICE:
             solara.InputText("Path to a .toml file", value=toml_path, continuous_update=False)
+            if not toml_path.value.strip():
+                solara.Info("Type the path of a scenario file (absolute, or relative to the folder "
+                            "iccsim explore started in) and press Enter.")
         if problem:
             solara.Error(problem)
         if loaded is not None:
@@ -244,9 +252,9 @@ def Page() -> None:
             ParameterSliders(loaded, chosen)
         elif loaded is not None and chosen is not None:
             with solara.Card("Parameters"):
-                solara.Text(settings_label(loaded, chosen, 1, seed.value).split("; ", 1)[1].capitalize()
-                            + " (set them on the Ensemble tab). The run below is run 0 of seed "
-                            f"{seed.value}; Step advances it one month.", style={"font-size": "0.9em"})
+                solara.Text(f"{changes(loaded, chosen)[:1].upper()}{changes(loaded, chosen)[1:]} (set them on the Ensemble tab). The run "
+                            f"below is run 0 of seed {seed.value}; Step advances it one month.",
+                            style={"font-size": "0.9em"})
     with solara.v.Tabs(v_model=tab.value, on_v_model=tab.set):
         solara.v.Tab(children=["Ensemble"])
         solara.v.Tab(children=["Single run"])

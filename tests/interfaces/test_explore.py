@@ -155,3 +155,22 @@ def test_explore_without_the_extra_says_how_to_install_it(monkeypatch: pytest.Mo
     assert main(["explore", "--port", "0"]) == 2
     assert capsys.readouterr().err == ("iccsim: error: explore needs the browser extra (solara.server.starlette is "
                                        "missing): pip install 'iccsim[explore]'\n")
+
+
+def test_a_scenario_from_a_toml_path(page, tmp_path: Path) -> None:  # noqa: ANN001
+    mine = tmp_path / "my-scenario.toml"
+    mine.write_text('name = "my-scenario"\ntitle = "A scenario of my own"\ndescription = "For the test."\n'
+                    'extends = "baseline"\n\n[parameters]\nb_peer = 5.0\n', encoding="utf-8")
+    page.locator(".iccsim-scenario").click()
+    page.get_by_role("option", name="a .toml file ...").click()
+    page.get_by_text("Type the path of a scenario file").wait_for()
+    path = page.get_by_label("Path to a .toml file")
+    path.fill(str(tmp_path / "missing.toml"))
+    path.press("Enter")
+    page.get_by_text(f"scenario file not found: {tmp_path / 'missing.toml'}").wait_for()
+    assert page.get_by_role("button", name=re.compile(r"Run \d+ runs")).is_disabled()
+    path.fill(str(mine))
+    path.press("Enter")
+    page.get_by_text("A scenario of my own").wait_for()
+    assert page.locator(".iccsim-param-b_peer").inner_text().count("b_peer = 5") == 1
+    assert page.get_by_role("button", name=re.compile(r"Run \d+ runs")).is_enabled()
