@@ -25,7 +25,6 @@ from sim.experiments import design as designs
 from sim.experiments.compare import comparison_table
 from sim.model import scenario as scenarios
 from sim.model.ensemble import Results, run_ensemble
-from sim.model.streams import PROCESSES
 from sim.outputs import fitcheck, render, report
 from sim.outputs.figures import KINDS
 from sim.outputs.render import WIDTHS
