@@ -5,7 +5,6 @@ Imported only by the server that `iccsim explore` starts (sim.interfaces.serve),
 """
 
 import dataclasses
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +20,7 @@ from sim.model import scenario as scenarios
 from sim.model.mesa_model import IccModel
 from sim.model.scenario import Scenario
 from sim.outputs.figures import KINDS
-from sim.outputs.render import draw
+from sim.outputs.render import png
 from sim.outputs.status_map import status_map
 from sim.store.folders import ResultFolder, ScenarioTables
 
@@ -74,10 +73,7 @@ def settings_label(loaded: Scenario, chosen: Scenario, count: int, root_seed: in
 
 def _png(figure, size: str = "double") -> bytes:  # noqa: ANN001 - a sim.outputs.figures.Figure
     """The figure as PNG bytes, at a journal column width (`single` or `double`) and screen resolution."""
-    canvas = draw(figure, size)
-    buffer = io.BytesIO()
-    canvas.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    return png(figure, size, DPI)
 
 
 def headline(result: api.Result) -> str:

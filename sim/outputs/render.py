@@ -2,6 +2,7 @@
 plotted numbers, a caption file and the provenance embedded in the file's metadata."""
 
 import importlib.resources
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,14 @@ def draw(figure: Figure, size: str = "single", titled: bool = True) -> Canvas:
             canvas.suptitle(figure.title, fontsize=8)
         figure.draw(canvas, figure.data)
     return canvas
+
+
+def png(figure: Figure, size: str, dpi: int) -> bytes:
+    """The figure as PNG bytes (for a screen: no metadata, no files)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE_RC):  # the layout is made when saving, in the style's settings too
+        draw(figure, size).savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
 
 
 def render(figure: Figure, out: Path, formats: tuple[str, ...], size: str, provenance: dict[str, Any],
