@@ -19,6 +19,7 @@ from sim.model import scenario as scenarios
 from sim.model.ensemble import BATCH, run_ensemble
 from sim.model.scenario import Scenario
 from sim.store import folders
+from sim.store.exits import exits_table
 from sim.store.provenance import run_manifest
 from sim.store.summary import summarise
 
@@ -28,7 +29,8 @@ MAX_RUNS = 1_000_000  # as the CLI's --runs
 @dataclasses.dataclass(frozen=True)
 class Result:
     """One scenario's ensemble: one row per run, per run-month and per event, the quantile summary per
-    month and measure, and the manifest (provenance, resolved scenario, seeds)."""
+    month and measure, the manifest (provenance, resolved scenario, seeds) and, from `run` and `compare`,
+    who leaves (exits.csv: one row per state in the Statute at the start)."""
 
     scenario: str
     runs: pd.DataFrame
@@ -36,6 +38,7 @@ class Result:
     events: pd.DataFrame
     summary: pd.DataFrame
     manifest: dict[str, Any]
+    exits: pd.DataFrame | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,7 +84,7 @@ def run(scenario: str | os.PathLike | Scenario, runs: int = 200, seed: int = 0, 
     call = f"sim.run({chosen.name!r}, runs={runs}, seed={seed})"
     manifest = run_manifest([chosen], [results], runs, seed, started, command=[call])
     return Result(chosen.name, results.runs, results.timeseries, results.events, summarise(results.timeseries),
-                  manifest)
+                  manifest, exits_table(results, chosen))
 
 
 def compare(*scenarios_: str | os.PathLike | Scenario, runs: int = 200, seed: int = 0) -> Comparison:
@@ -96,9 +99,9 @@ def compare(*scenarios_: str | os.PathLike | Scenario, runs: int = 200, seed: in
     call = f"sim.compare({', '.join(repr(c.name) for c in chosen)}, runs={runs}, seed={seed})"
     manifest = run_manifest(chosen, results, runs, seed, started, command=[call])
     per_label = {label: Result(c.name, r.runs, r.timeseries, r.events, summarise(r.timeseries),
-                               run_manifest([c], [r], runs, seed, started, command=[call]))
+                               run_manifest([c], [r], runs, seed, started, command=[call]), exits_table(r, c))
                  for label, c, r in zip(labels, chosen, results)}
-    return Comparison(comparison_table(labels, results), per_label, manifest)
+    return Comparison(comparison_table(labels, results, scenarios=chosen), per_label, manifest)
 
 
 def load(path: str | os.PathLike) -> Result | Comparison | Sweep:

@@ -26,7 +26,7 @@ def cli_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_run_gives_the_cli_tables_byte_for_byte(cli_run: Path) -> None:
     result = sim.run("baseline", runs=50, seed=1)
     assert result.timeseries.shape == (50 * 110, 12)
-    for name in TABLES:
+    for name in (*TABLES, "exits"):
         assert getattr(result, name).to_csv(index=False) == (cli_run / f"{name}.csv").read_text(), name
     for name in ("runs", "timeseries", "events"):
         pd.testing.assert_frame_equal(getattr(result, name), pd.read_parquet(cli_run / f"{name}.parquet"))
