@@ -26,7 +26,6 @@ from sim.experiments import design as designs
 from sim.experiments.compare import comparison_table
 from sim.model import scenario as scenarios
 from sim.model.ensemble import Results, run_ensemble
-from sim.model.streams import PROCESSES
 from sim.outputs import fitcheck, render, report
 from sim.outputs.figures import KINDS
 from sim.outputs.render import WIDTHS
@@ -35,7 +34,7 @@ from sim.store.atomic import claim, whole_folder
 from sim.store.exits import exits_table, group_exits
 from sim.store.integrity import seal
 from sim.store.output import write_csv, write_table
-from sim.store.provenance import environment
+from sim.store.provenance import environment, run_manifest
 from sim.store.summary import summarise
 
 
@@ -114,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
     calibrate.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
     calibrate.add_argument("--out", type=Path, help="output folder (default: results/calibration-<timestamp>)")
+    explore = commands.add_parser("explore", help="a local web page to run scenarios and step one run "
+                                  "(needs the explore extra)")
+    explore.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
+                         "machine only)")
+    explore.add_argument("--port", type=_port, default=8765, help="default: 8765; 0 picks a free port")
     report = commands.add_parser("report", help="write a brief (Markdown, HTML, PDF) from a results folder")
     report.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
     sweep = commands.add_parser("sweep", help="run a design of parameter sets, each several times")
@@ -151,6 +155,12 @@ def _path(text: str) -> Path:
 def _positive(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
         raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1000000, got {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
     return int(text)
 
 
@@ -268,7 +278,7 @@ def _run(args: argparse.Namespace) -> int:
         started = time.time()
         results = _ensemble(chosen, args)
         _write_results(staged.path, results, chosen)
-        seal(staged.path, _manifest([chosen], [results], args, started))
+        seal(staged.path, run_manifest([chosen], [results], args.runs, args.seed, started))
         render.plot_folder(staged.path)
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
@@ -291,7 +301,7 @@ def _compare(args: argparse.Namespace) -> int:
             _write_results(folder / label, results[-1], scenario)
         table = comparison_table(labels, results, scenarios=chosen)
         write_csv(folder / "comparison.csv", table)
-        seal(folder, _manifest(chosen, results, args, started))
+        seal(folder, run_manifest(chosen, results, args.runs, args.seed, started))
         render.plot_folder(folder)
     print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
                  "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
@@ -444,6 +454,16 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explore(args: argparse.Namespace) -> int:
+    from sim.interfaces import serve  # solara and the page load only for this command
+
+    try:
+        serve.serve(args.host, args.port)
+    except KeyboardInterrupt:  # Ctrl-C is how the page is stopped
+        pass
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     written = report.write(args.folder)
     print(f"wrote {', '.join(str(p) for p in written)}")
@@ -457,25 +477,7 @@ def _plot(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"list": _list, "show": _show, "states": _states, "run": _run, "compare": _compare, "sweep": _sweep,
-            "plot": _plot, "report": _report, "backtest": _backtest, "calibrate": _calibrate}
-
-
-def _manifest(chosen: list[scenarios.Scenario], results: list[Results], args: argparse.Namespace,
-              started: float) -> dict[str, object]:
-    return {
-        **environment(),
-        "scenarios": [c.name for c in chosen],
-        "scenario_files": {name: digest for c in chosen for name, digest in c.file_hashes.items()},
-        "resolved": [c.describe() for c in chosen],
-        "parties_at_start": [int(r.runs["parties_start"].iloc[0]) for r in results],
-        "runs": args.runs,
-        "root_seed": args.seed,
-        "run_seeds": {"rule": "numpy SeedSequence(root_seed, spawn_key=(run, process))",
-                      "runs": list(range(args.runs)), "processes": list(PROCESSES)},
-        "started": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds"),
-        "seconds": round(time.time() - started, 3),
-        "status": "complete",
-    }
+            "plot": _plot, "report": _report, "backtest": _backtest, "calibrate": _calibrate, "explore": _explore}
 
 
 if __name__ == "__main__":

@@ -43,13 +43,14 @@ def _world(start: int, *coup_params: float) -> World:
 
 
 def run_ensemble(scenario: Scenario, runs: int, seed: int,
-                 progress: Callable[[int], None] = lambda n: None) -> Results:
-    """Run `runs` replicates; run i uses the random streams of (seed, i) whatever the batch size."""
+                 progress: Callable[[int], None] = lambda n: None, batch: int = BATCH) -> Results:
+    """Run `runs` replicates, `batch` at a time (smaller batches report progress more often); run i uses
+    the random streams of (seed, i) whatever the batch size."""
     world = world_for(scenario)
     static = static_from(world)
     parts = []
-    for first in range(0, runs, BATCH):
-        indices = list(range(first, min(first + BATCH, runs)))
+    for first in range(0, runs, batch):
+        indices = list(range(first, min(first + batch, runs)))
         parts.append(simulate(world, static, scenario, seed, indices))
         progress(len(indices))
     return Results(*(pd.concat(tables, ignore_index=True) for tables in zip(*parts)))

@@ -2,6 +2,7 @@
 plotted numbers, a caption file and the provenance embedded in the file's metadata."""
 
 import importlib.resources
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure as Canvas  # noqa: E402
 
 from sim import __version__  # noqa: E402
 from sim.core.errors import UserError  # noqa: E402
@@ -22,6 +23,9 @@ FORMATS = ("png", "pdf", "svg")
 WIDTHS = {"single": 3.5, "double": 7.2, "page": 6.6}  # inches: one and two journal columns; the text
 # width of an A4 or Letter page with 2 cm margins (a brief's figures are printed at this size, unscaled)
 STYLE = Path(str(importlib.resources.files("sim.outputs"))) / "style" / "iccsim.mplstyle"
+# The style's settings, validated once at import: solara's server (iccsim explore) later replaces
+# matplotlib's settings by a per-session dict that stores values as given, unvalidated.
+STYLE_RC = dict(matplotlib.rc_params_from_file(STYLE, use_default_template=False))
 
 
 def caption_text(figure: Figure, provenance: dict[str, Any]) -> str:
@@ -52,24 +56,35 @@ def size_of(figure: Figure, width: float) -> tuple[float, float]:
     return width, max(width * aspect, figure.min_height)
 
 
+def draw(figure: Figure, size: str = "single", titled: bool = True) -> Canvas:
+    """The figure drawn on a matplotlib canvas in the shipped style, at a journal column width."""
+    with matplotlib.rc_context(STYLE_RC):
+        canvas = Canvas(figsize=size_of(figure, WIDTHS[size]))  # not pyplot's: no backend, nothing to close
+        if titled:
+            canvas.suptitle(figure.title, fontsize=8)
+        figure.draw(canvas, figure.data)
+    return canvas
+
+
+def png(figure: Figure, size: str, dpi: int) -> bytes:
+    """The figure as PNG bytes (for a screen: no metadata, no files)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE_RC):  # the layout is made when saving, in the style's settings too
+        draw(figure, size).savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
 def render(figure: Figure, out: Path, formats: tuple[str, ...], size: str, provenance: dict[str, Any],
            titled: bool = True) -> list[Path]:
     """Write the figure in each format with its CSV and caption; return the files written. A brief's
     figures are `titled=False`: their title goes in the typeset caption."""
     out.mkdir(parents=True, exist_ok=True)
-    width = WIDTHS[size]
     written = []
-    with plt.style.context(STYLE):
-        canvas = plt.figure(figsize=size_of(figure, width))
-        if titled:
-            canvas.suptitle(figure.title, fontsize=8)
-        figure.draw(canvas, figure.data)
-        try:
-            for fmt in formats:
-                written.append(write_file(out / f"{figure.name}.{fmt}", lambda temporary: canvas.savefig(
-                    temporary, format=fmt, metadata=_metadata(fmt, figure, provenance))))
-        finally:
-            plt.close(canvas)
+    with matplotlib.rc_context(STYLE_RC):
+        canvas = draw(figure, size, titled)
+        for fmt in formats:
+            written.append(write_file(out / f"{figure.name}.{fmt}", lambda temporary: canvas.savefig(
+                temporary, format=fmt, metadata=_metadata(fmt, figure, provenance))))
     written.append(write_csv(out / f"{figure.name}.csv", figure.data))
     written.append(write_text(out / f"{figure.name}.caption.txt", caption_text(figure, provenance)))
     return written

@@ -1,6 +1,7 @@
 """Saved result folders (run, compare, sweep) read back for figures and briefs, without re-running."""
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +101,10 @@ def _scenario(path: Path, label: str, folder: Path) -> ScenarioTables:
                                    for name in ("runs", "timeseries", "events", "summary")))
 
 
-def load(folder: Path) -> ResultFolder:
-    """Read a results folder written by `iccsim run`, `compare` or `sweep`, refusing one whose tables do not
-    match its manifest (see sim.store.integrity)."""
+def load(folder: str | os.PathLike) -> ResultFolder:
+    """Read a results folder written by `iccsim run`, `compare` or `sweep` (a path or its text), refusing one
+    whose tables do not match its manifest (see sim.store.integrity)."""
+    folder = Path(folder)
     if not folder.is_dir():
         raise UserError(f"{folder}: no such folder")
     manifest = read_manifest(folder)

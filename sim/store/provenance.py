@@ -1,8 +1,10 @@
 """Provenance recorded with every result: package and library versions, source commit, command."""
 
+import datetime as dt
 import platform
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,9 @@ import mesa
 
 from sim import __version__
 from sim.data import datasets
+from sim.model.ensemble import Results
+from sim.model.scenario import Scenario
+from sim.model.streams import PROCESSES
 
 
 def _git(*args: str) -> str | None:
@@ -42,4 +47,25 @@ def environment() -> dict[str, Any]:
         "mesa": mesa.__version__,
         "command": ["iccsim", *sys.argv[1:]],
         "data_end": str(datasets.DATA_END),
+    }
+
+
+def run_manifest(chosen: list[Scenario], results: list[Results], runs: int, seed: int, started: float,
+                 command: list[str] | None = None) -> dict[str, Any]:
+    """The manifest of a run or compare folder: provenance, resolved scenarios, seeds, timing.
+    `command` replaces the command line, for results made from Python."""
+    return {
+        **environment(),
+        **({"command": command} if command is not None else {}),
+        "scenarios": [c.name for c in chosen],
+        "scenario_files": {name: digest for c in chosen for name, digest in c.file_hashes.items()},
+        "resolved": [c.describe() for c in chosen],
+        "parties_at_start": [int(r.runs["parties_start"].iloc[0]) for r in results],
+        "runs": runs,
+        "root_seed": seed,
+        "run_seeds": {"rule": "numpy SeedSequence(root_seed, spawn_key=(run, process))",
+                      "runs": list(range(runs)), "processes": list(PROCESSES)},
+        "started": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(time.time() - started, 3),
+        "status": "complete",
     }
