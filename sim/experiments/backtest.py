@@ -29,6 +29,7 @@ SHOCKS = ("none", "known")
 # fed with --shocks known; not the ideal points, which the model moves itself after the cutoff
 KNOWN_SHOCKS = ("coups", "juntas", "patrons", "court", "exposure")
 MIN_HORIZON = 12  # months an origin must have before the data's end to be scored
+BUDGET = 128  # withdrawal-stage parameter sets per origin (a quarter of a full calibration): see the README for the cost
 POSTERIOR_STREAM = len(PROCESSES)  # spawn key of the stream that picks each run's posterior draw
 TARGETS = {"announced": "announcement episodes", "withdrawn": "effective exit episodes"}  # model event: target
 RECORD_EVENT = {"announced": "announced", "withdrawn": "effective"}
@@ -165,6 +166,7 @@ def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, see
         summary |= {f"{column}_observed": int(observed["episode"].nunique()),
                     f"{column}_historical_mean": float(baselines.within(overall, months) * len(at_risk)),
                     f"{column}_regional_mean": float(p_regional.sum()),
-                    f"{column}_nb_n": nb.n, f"{column}_nb_prob": nb.prob}
+                    f"{column}_nb_n": nb.n, f"{column}_nb_prob": nb.prob,
+                    f"{column}_nb_mean": nb.limit_mean}
     scored.insert(0, "origin", str(cutoff))
     return Origin(scored, counts, pd.DataFrame([summary]), posterior.summary.assign(origin=str(cutoff)))

@@ -18,19 +18,20 @@ from sim.data import datasets
 from sim.experiments import episodes
 
 RECORD_FROM = dt.date(2002, 7, 1)  # the Rome Statute's entry into force
-POISSON_LIKE = 1000.0  # negative binomial size when the record shows no overdispersion (variance <= mean)
 
 
 @dataclasses.dataclass(frozen=True)
 class NegativeBinomial:
-    """Count of episodes over the horizon: scipy's nbinom(n, prob), mean n (1 - prob) / prob."""
+    """Count of episodes over the horizon: scipy's nbinom(n, prob), mean n (1 - prob) / prob; its Poisson
+    limit (n infinite, prob 1) with mean `limit_mean` where the record shows no overdispersion."""
 
     n: float
     prob: float
+    limit_mean: float
 
     @property
     def mean(self) -> float:
-        return self.n * (1 - self.prob) / self.prob
+        return self.limit_mean if np.isinf(self.n) else self.n * (1 - self.prob) / self.prob
 
 
 def party_years(cutoff: dt.date) -> pd.Series:
@@ -82,10 +83,13 @@ def yearly_counts(event: str, cutoff: dt.date) -> np.ndarray:
 
 def negative_binomial(event: str, cutoff: dt.date, horizon_months: int) -> NegativeBinomial:
     """A negative binomial for the episodes in the horizon, by moments from the yearly counts before the
-    cutoff: mean (events + 0.5) / (years + 1) a year; size m^2 / (v - m) from the sample variance v where
-    v > m, else POISSON_LIKE; the horizon's count is the sum of h yearly ones, NB(h x size, prob)."""
+    cutoff: mean m = (events + 0.5) / (years + 1) a year; size m^2 / (v - m) from the sample variance v
+    where v > m, else the Poisson limit; the horizon's count is the sum of h yearly ones, NB(h x size, prob)."""
     counts = yearly_counts(event, cutoff)
     mean = (counts.sum() + 0.5) / (len(counts) + 1.0)
+    years = horizon_months / 12.0
     variance = float(counts.var(ddof=1)) if len(counts) > 1 else 0.0
-    size = mean ** 2 / (variance - mean) if variance > mean else POISSON_LIKE
-    return NegativeBinomial(n=float(size * horizon_months / 12.0), prob=float(size / (size + mean)))
+    if variance <= mean:
+        return NegativeBinomial(n=float("inf"), prob=1.0, limit_mean=float(mean * years))
+    size = mean ** 2 / (variance - mean)
+    return NegativeBinomial(n=float(size * years), prob=float(size / (size + mean)), limit_mean=float(mean * years))

@@ -14,7 +14,7 @@ from scipy.stats import beta, nbinom, poisson
 
 LEVEL = 0.90  # interval of the score differences
 REPLICATES = 2000  # bootstrap resamples
-BINS = 10  # reliability diagram: equal-width bins of the forecast probability
+EDGES = (0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)  # reliability bins: most parties are near 0
 PIT_BINS = 5  # PIT histogram bins: few origins, so few bins
 
 
@@ -39,9 +39,13 @@ def poisson_counts(observed: float, mean: float) -> dict[str, float]:
     return {"crps": float(sr.crps_poisson(float(observed), mean)), "log": float(sr.logs_poisson(float(observed), mean))}
 
 
-def negbinom_counts(observed: float, n: float, prob: float) -> dict[str, float]:
-    return {"crps": float(sr.crps_negbinom(float(observed), n, prob)),
-            "log": float(sr.logs_negbinom(float(observed), n, prob))}
+def negbinom_counts(observed: float, n: float, prob: float, limit_mean: float) -> dict[str, float]:
+    """A negative binomial's scores; its Poisson limit's where n is infinite (see baselines)."""
+    if np.isinf(n):
+        return poisson_counts(observed, limit_mean)
+    # scoringrules 0.10's logs_negbinom takes its pmf from scipy.special.comb(n + y - 1, y), which is 0
+    # for a real size n below 1 (a score of infinity); scipy's log-pmf is exact there
+    return {"crps": float(sr.crps_negbinom(float(observed), n, prob)), "log": float(-nbinom.logpmf(observed, n, prob))}
 
 
 def pooled_difference(values: pd.DataFrame, model: str, other: str, block: int, seed: int) -> tuple[float, float, float]:
@@ -65,13 +69,13 @@ def pooled_difference(values: pd.DataFrame, model: str, other: str, block: int, 
 
 
 def reliability(p: np.ndarray, y: np.ndarray) -> pd.DataFrame:
-    """Pooled probabilities in BINS equal-width bins: count, mean forecast, observed share and its
-    Jeffreys LEVEL interval (Brown, Cai & DasGupta 2001, Stat. Sci. 16(2))."""
+    """Pooled probabilities in the bins of EDGES: count, mean forecast, observed share and its Jeffreys
+    LEVEL interval (Brown, Cai & DasGupta 2001, Stat. Sci. 16(2))."""
     p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=int)
-    edges = np.linspace(0, 1, BINS + 1)
-    which = np.clip(np.digitize(p, edges[1:-1], right=False), 0, BINS - 1)
+    edges = np.asarray(EDGES)
+    which = np.clip(np.digitize(p, edges[1:-1], right=False), 0, len(edges) - 2)
     rows = []
-    for b in range(BINS):
+    for b in range(len(edges) - 1):
         inside = which == b
         n, k = int(inside.sum()), int(y[inside].sum())
         low, high = (beta.ppf([(1 - LEVEL) / 2, (1 + LEVEL) / 2], k + 0.5, n - k + 0.5) if n else (np.nan, np.nan))
@@ -91,11 +95,13 @@ def pit_interval(cdf_below: float, cdf_at: float) -> np.ndarray:
     return np.diff(cumulative)
 
 
-def cdf_pair(forecast: str, observed: int, members: np.ndarray | None = None, mean: float | None = None,
-             n: float | None = None, prob: float | None = None) -> tuple[float, float]:
-    """(F(y - 1), F(y)) of a count forecast: an ensemble, a Poisson mean or a negative binomial."""
-    if forecast == "ensemble":
-        return float(np.mean(members < observed)), float(np.mean(members <= observed))
-    if forecast == "poisson":
-        return float(poisson.cdf(observed - 1, mean)), float(poisson.cdf(observed, mean))
+def ensemble_cdf(observed: int, members: np.ndarray) -> tuple[float, float]:
+    """(F(y - 1), F(y)) of an ensemble of counts."""
+    return float(np.mean(members < observed)), float(np.mean(members <= observed))
+
+
+def negbinom_cdf(observed: int, n: float, prob: float, limit_mean: float) -> tuple[float, float]:
+    """(F(y - 1), F(y)) of a negative binomial (its Poisson limit where n is infinite)."""
+    if np.isinf(n):
+        return float(poisson.cdf(observed - 1, limit_mean)), float(poisson.cdf(observed, limit_mean))
     return float(nbinom.cdf(observed - 1, n, prob)), float(nbinom.cdf(observed, n, prob))
