@@ -16,6 +16,7 @@ from sim.store.output import staged_folder, write_json
 from sim.store.provenance import environment
 
 TABLES = ("scores", "forecasts", "counts", "origins", "calibration", "reliability", "pit")
+SHOCK_LABELS = {"none": "none (unconditional)", "known": "known (conditional: given the future)"}
 
 
 def settings_for(cutoffs: list[dt.date], step: int | None, horizon_months: int, runs: int, seed: int, shocks: str,
@@ -51,9 +52,11 @@ def finish(folder: Path, chosen: Scenario, settings: dict[str, Any], started: fl
     """Assemble the origins, score them, write the tables and mark the manifest complete."""
     parts = rolling.assemble(folder, settings["cutoffs"])
     runs, seed = settings["runs"], settings["seed"]
+    scores = evaluation.scores(parts["units"], parts["summary"], parts["counts"], runs, rolling.block_length(settings),
+                               seed)
+    scores.insert(0, "shocks", SHOCK_LABELS[settings["shocks"]])
     tables = {
-        "scores": evaluation.scores(parts["units"], parts["summary"], parts["counts"], runs,
-                                    rolling.block_length(settings), seed),
+        "scores": scores,
         "forecasts": parts["units"], "counts": parts["counts"], "origins": parts["summary"],
         "calibration": parts["posterior"],
         "reliability": evaluation.reliability(parts["units"]),

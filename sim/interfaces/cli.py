@@ -381,7 +381,7 @@ def _backtest(args: argparse.Namespace) -> int:
     print(pooled[["target", "score", "forecast", "value", "model_minus_forecast", "difference_low",
                   "difference_high"]].to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     print(f"wrote {folder} ({origins} origin{'s' if origins > 1 else ''} x {settings['runs']} runs, "
-          f"shocks {settings['shocks']})")
+          f"shocks {backtest_folder.SHOCK_LABELS[settings['shocks']]})")
     return 0
 
 
