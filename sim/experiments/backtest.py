@@ -150,23 +150,28 @@ def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, see
     window = f"{format_month(base.start + 1)} to {format_month(base.end)}"
     summary = {"origin": str(cutoff), "window": window, "horizon_months": months, "parties": len(parties)}
     counts = pd.DataFrame({"origin": str(cutoff), "run": range(runs)})
-    scored = None
-    for event, target in TARGETS.items():
-        observed = episodes.recorded(RECORD_EVENT[event], first, last)
-        rates = baselines.rates(RECORD_EVENT[event], cutoff, table["un_group"])
-        if event == "announced":
-            observed = observed[observed["iso3"].isin(parties.index)]
-            scored = units(parties, observed, events, runs, rates, months)
+    announcers = episodes.recorded("announced", first, last)
+    announcers = announcers[announcers["iso3"].isin(parties.index)]
+    scored = units(parties, announcers, events, runs, baselines.rates("announced", cutoff, table["un_group"]), months)
+    pending = table[table["status"].isin(["party", "announced", "notified"])]  # those that can exit in the window
+    for event, target, at_risk in (("announced", TARGETS["announced"], parties),
+                                   ("withdrawn", TARGETS["withdrawn"], pending)):
         column = target.replace(" ", "_")
         counts[column] = episodes.count(events[events["event"] == event], runs).to_numpy()
-        at_risk = parties if event == "announced" else table[table["status"].isin(["party", "announced", "notified"])]
-        overall, by_group = rates
-        p_regional = baselines.within(at_risk["un_group"].map(by_group).fillna(overall), months)
-        nb = baselines.negative_binomial(RECORD_EVENT[event], cutoff, months)
+        observed = announcers if event == "announced" else episodes.recorded(RECORD_EVENT[event], first, last)
         summary |= {f"{column}_observed": int(observed["episode"].nunique()),
-                    f"{column}_historical_mean": float(baselines.within(overall, months) * len(at_risk)),
-                    f"{column}_regional_mean": float(p_regional.sum()),
-                    f"{column}_nb_n": nb.n, f"{column}_nb_prob": nb.prob,
-                    f"{column}_nb_mean": nb.limit_mean}
+                    **count_baselines(RECORD_EVENT[event], cutoff, table["un_group"], at_risk, months, column)}
     scored.insert(0, "origin", str(cutoff))
     return Origin(scored, counts, pd.DataFrame([summary]), posterior.summary.assign(origin=str(cutoff)))
+
+
+def count_baselines(event: str, cutoff: dt.date, groups: pd.Series, at_risk: pd.DataFrame, months: int,
+                    column: str) -> dict[str, float]:
+    """The count baselines of a target: Poisson means from the two base rates (`groups`: every state's UN
+    group) over the states at risk, and the negative binomial of the yearly record."""
+    overall, by_group = baselines.rates(event, cutoff, groups)
+    p_regional = baselines.within(at_risk["un_group"].map(by_group).fillna(overall), months)
+    nb = baselines.negative_binomial(event, cutoff, months)
+    return {f"{column}_historical_mean": float(baselines.within(overall, months) * len(at_risk)),
+            f"{column}_regional_mean": float(p_regional.sum()),
+            f"{column}_nb_n": nb.n, f"{column}_nb_prob": nb.prob, f"{column}_nb_mean": nb.limit_mean}
