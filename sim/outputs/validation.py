@@ -25,9 +25,9 @@ def reliability(table: pd.DataFrame, origins: int, shocks: str) -> Figure:
                     yerr=[shown["observed_share"] - shown["share_low"], shown["share_high"] - shown["observed_share"]],
                     fmt="o", ms=3, color=PALETTE[0], ecolor=PALETTE[0], elinewidth=0.8, capsize=1.5,
                     label="model, 90 % interval")
-        for row in shown.itertuples():
-            ax.annotate(f"{row.announced}/{row.parties}", (row.mean_forecast, row.observed_share), fontsize=5,
-                        xytext=(3, 3), textcoords="offset points")
+        for row in shown.itertuples():  # above each interval: the bins crowd near 0
+            ax.annotate(f"{row.announced}/{row.parties}", (row.mean_forecast, row.share_high), fontsize=5,
+                        xytext=(0, 2), textcoords="offset points", ha="center", va="bottom")
         _sqrt_axis(ax, "x")
         _sqrt_axis(ax, "y")
         ax.set_xlabel("forecast probability (bin mean)")
@@ -64,4 +64,5 @@ def pit(table: pd.DataFrame, shocks: str) -> Figure:
                   f"2009) of the observed count of episodes in each of {origins} forecast windows under the "
                   f"model's predictive distribution (bars; shocks: {shocks}) and under the negative binomial "
                   "fitted to the record before each origin (line). A calibrated forecast is flat at 1 (dotted); "
-                  "mass on the right means more episodes happened than forecast.", table, draw, aspect=0.6)
+                  "mass on the right means more episodes happened than forecast. A window with no episode, "
+                  "forecast as almost surely none, adds a flat block, so calm origins flatten the histogram.", table, draw, aspect=0.6)
