@@ -37,9 +37,16 @@ def _tables(folder: Path) -> dict[str, bytes]:
         name: (folder / "figures" / f"{name}.csv").read_bytes() for name in ("reliability", "pit")}
 
 
-def test_a_killed_backtest_resumes_to_the_same_tables(tmp_path: Path) -> None:
-    whole, killed = tmp_path / "whole", tmp_path / "killed"
-    assert main([*ROLLING, "--workers", "2", "--out", str(whole)]) == 0
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The rolling backtest run through on a local pool of two processes."""
+    out = tmp_path_factory.mktemp("rolling") / "whole"
+    assert main([*ROLLING, "--workers", "2", "--out", str(out)]) == 0
+    return out
+
+
+def test_a_killed_backtest_resumes_to_the_same_tables(tmp_path: Path, whole: Path) -> None:
+    killed = tmp_path / "killed"
     process = subprocess.Popen([sys.executable, "-m", "sim.interfaces.cli", *ROLLING, "--workers", "1",
                                 "--out", str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     first = rolling.chunk(killed, "2004-01-01", "summary")
@@ -60,10 +67,17 @@ def test_a_killed_backtest_resumes_to_the_same_tables(tmp_path: Path) -> None:
     assert (whole / "figures" / "reliability.png").exists() and (whole / "figures" / "pit.pdf").exists()
 
 
-def test_single_cutoff_is_that_origin_of_a_rolling_backtest(tmp_path: Path) -> None:
+def test_a_dask_cluster_gives_the_same_tables(tmp_path: Path, whole: Path) -> None:
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert main([*ROLLING, "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "dask")]) == 0
+    assert _tables(tmp_path / "dask") == _tables(whole)
+
+
+def test_single_cutoff_is_that_origin_of_a_rolling_backtest(tmp_path: Path, whole: Path) -> None:
     assert main(["backtest", "--cutoff", "2005-01-01", *ROLLING[3:], "--workers", "1", "--out", str(tmp_path / "one")]) == 0
-    assert main([*ROLLING, "--workers", "1", "--out", str(tmp_path / "all")]) == 0
-    one, every = (pd.read_csv(tmp_path / name / "forecasts.csv") for name in ("one", "all"))
+    one, every = (pd.read_csv(folder / "forecasts.csv") for folder in (tmp_path / "one", whole))
     pd.testing.assert_frame_equal(one, every[every["origin"] == "2005-01-01"].reset_index(drop=True))
 
 
