@@ -153,3 +153,11 @@ def test_the_calibration_is_pluggable() -> None:
     assert high.counts["announcement_episodes"].sum() <= (events["event"] == "announced").sum()
     assert high.units["p_model"].sum() > 10 * max(low.units["p_model"].sum(), 0.1)
     assert list(high.posterior["origin"]) == [str(CUTOFF)]
+
+
+def test_known_shocks_replay_the_record_and_none_replays_nothing() -> None:
+    template = scenario.load("baseline")
+    known, none = (backtest.scenario_at(template, CUTOFF, 24, shocks) for shocks in ("known", "none"))
+    assert known.replay == backtest.KNOWN_SHOCKS and none.replay == ()
+    assert known.params.coup_multiplier == 0.0 and none.params.coup_multiplier == template.params.coup_multiplier
+    assert (known.start, known.end) == (none.start, none.end) == (month_of(CUTOFF), month_of(CUTOFF) + 24)

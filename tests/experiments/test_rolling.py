@@ -102,3 +102,12 @@ def test_resume_refuses_a_folder_that_is_not_a_backtest(tmp_path: Path, capsys: 
     (tmp_path / "manifest.json").write_text('{"runs": 5}', encoding="utf-8")
     assert main(["backtest", "--resume", str(tmp_path)]) == 2
     assert "not a backtest folder" in capsys.readouterr().err
+
+
+def test_known_shocks_are_labelled_as_given_the_future(tmp_path: Path, whole: Path) -> None:
+    out = tmp_path / "known"
+    assert main(["backtest", "--cutoff", "2005-01-01", *ROLLING[3:], "--shocks", "known", "--workers", "1",
+                 "--out", str(out)]) == 0
+    assert set(pd.read_csv(out / "scores.csv")["shocks"]) == {"known (conditional: given the future)"}
+    assert set(pd.read_csv(whole / "scores.csv")["shocks"]) == {"none (unconditional)"}
+    assert backtest_folder.read_settings(out)["shocks"] == "known"
