@@ -1,125 +1,177 @@
-"""Out-of-sample backtest: calibrate on the record before a cutoff, start the model at the cutoff with
-the world as known then, and score its per-state probabilities of announcing withdrawal against what
-happened next and against two naive baselines (the historical base rate for all parties, and a base
-rate by UN regional group).
+"""One forecast origin of a backtest: calibrate on the record before the cutoff, forecast the horizon after
+it with the posterior (run i draws its parameter set from the posterior sample by (seed, i)), and set the
+forecast beside what happened and beside the naive baselines.
+
+Unconditional by default (`none`): after the cutoff the model generates its own coups, juntas and patron
+changes. `known` replays the record's exogenous shocks after the cutoff: a forecast given the future,
+for conditional analysis only.
 """
 
 import concurrent.futures as cf
 import dataclasses
 import datetime as dt
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from sim.core.errors import UserError
-from sim.core.months import first_day, format_month, month_of
+from sim.core.months import first_day, format_month, month_of, parse_month
 from sim.data import datasets
-from sim.experiments import calibration
-from sim.model.ensemble import Results, run_ensemble, world_for
+from sim.experiments import baselines, calibration, episodes
+from sim.experiments.execution import InlineExecutor
+from sim.model import ensemble
 from sim.model.scenario import Scenario
+from sim.model.state import static_from
+from sim.model.streams import PROCESSES
 
-SHOCKS = ("known", "none")
+SHOCKS = ("none", "known")
 # fed with --shocks known; not the ideal points, which the model moves itself after the cutoff
 KNOWN_SHOCKS = ("coups", "juntas", "patrons", "court", "exposure")
+MIN_HORIZON = 12  # months an origin must have before the data's end to be scored
+BUDGET = 128  # withdrawal-stage parameter sets per origin (a quarter of a full calibration): see the README for the cost
+POSTERIOR_STREAM = len(PROCESSES)  # spawn key of the stream that picks each run's posterior draw
+TARGETS = {"announced": "announcement episodes", "withdrawn": "effective exit episodes"}  # model event: target
+RECORD_EVENT = {"announced": "announced", "withdrawn": "effective"}
 
 
 @dataclasses.dataclass(frozen=True)
-class Backtest:
-    """Per-state forecasts and outcomes, and the scores of the model and the baselines."""
+class Posterior:
+    """What a calibration hands the forecast: a sample of parameter sets and its summary table."""
 
-    states: pd.DataFrame
-    scores: pd.DataFrame
-    calibration: calibration.Calibration  # fitted on the record before the cutoff
-
-
-def announcements(start: dt.date, end: dt.date) -> pd.Series:
-    """ISO3 -> first date a state announced or notified withdrawal in (start, end], from the record."""
-    events = datasets.icc_status()
-    steps = events[events["event"].isin(["announced", "notified"])]
-    steps = steps[(steps["date"] > pd.Timestamp(start)) & (steps["date"] <= pd.Timestamp(end))]
-    return steps.groupby("iso3")["date"].min()
+    sample: pd.DataFrame  # one row per parameter set, one column per fitted parameter
+    summary: pd.DataFrame  # one row per parameter (format of sim/data/calibration.csv)
 
 
-def base_rates(cutoff: dt.date, groups: pd.Series) -> tuple[float, pd.Series]:
-    """Announcements per party-year before the cutoff, overall and by UN group (Jeffreys: +0.5, +1)."""
-    first = dt.date(2002, 7, 1)
-    months = [m for m in range(month_of(first), month_of(cutoff))]
-    events = datasets.icc_status()
-    starts = events[events["event"] == "entry_into_force"].set_index("iso3")["date"]
-    ends = events[events["event"] == "effective"].set_index("iso3")["date"].reindex(starts.index)
-    years = pd.Series(0.0, index=starts.index)
-    for month in months:
-        day = pd.Timestamp(month // 12, month % 12 + 1, 1)
-        years += ((starts <= day) & (ends.isna() | (ends > day))) / 12.0
-    counts = announcements(first, cutoff - dt.timedelta(days=1)).index.value_counts().reindex(years.index, fill_value=0)
-    by_group = pd.DataFrame({"years": years, "events": counts, "group": groups.reindex(years.index)})
-    grouped = by_group.groupby("group")[["years", "events"]].sum()
-    overall = (by_group["events"].sum() + 0.5) / (by_group["years"].sum() + 1.0)
-    return float(overall), (grouped["events"] + 0.5) / (grouped["years"] + 1.0)
+Calibrate = Callable[[Scenario, int, int, int, cf.Executor], Posterior]  # template, last month, budget, seed
 
 
-def _brier(p: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean((p - y) ** 2))
+def rejection(template: Scenario, last: int, budget: int, seed: int, executor: cf.Executor) -> Posterior:
+    """The project's rejection ABC (sim.experiments.calibration) on the record from 2002-07 to `last`."""
+    fitted = calibration.fit(template, calibration.FIRST_START, last, budget, calibration.RUNS_PER_DRAW, seed,
+                             calibration.ACCEPT, executor)
+    return Posterior(calibration.posterior_sample(fitted), calibration.adopted(fitted, seed))
 
 
-def _log_score(p: np.ndarray, y: np.ndarray, floor: float) -> float:
-    p = np.clip(p, floor, 1 - floor)
-    return float(np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+@dataclasses.dataclass(frozen=True)
+class Origin:
+    """One origin's forecasts and outcomes."""
+
+    units: pd.DataFrame  # per scoring unit (a party, or the parties of one joint episode)
+    counts: pd.DataFrame  # per run: simulated episodes of each target
+    summary: pd.DataFrame  # one row: window, observed counts, count baselines
+    posterior: pd.DataFrame  # the calibration's summary
+
+
+def horizon_at(cutoff: dt.date, horizon_months: int) -> int:
+    """The months scored from a cutoff: the horizon, cut at the data's end (at least MIN_HORIZON)."""
+    if not dt.date(2003, 7, 1) <= cutoff <= datasets.DATA_END:
+        raise UserError(f"cutoff {cutoff}: must fall on or after 2003-07-01 (a year of record to calibrate on) "
+                        f"and on or before {datasets.DATA_END}")
+    left = month_of(datasets.DATA_END) - month_of(cutoff)
+    if left < MIN_HORIZON:
+        raise UserError(f"cutoff {cutoff}: only {left} months of record follow it before the data's end "
+                        f"({datasets.DATA_END}); at least {MIN_HORIZON} are needed to score a forecast")
+    return min(horizon_months, left)
 
 
 def scenario_at(template: Scenario, cutoff: dt.date, horizon_months: int, shocks: str) -> Scenario:
     """The template's parameters, started at the cutoff month, with the record's shocks replayed or not."""
-    if not dt.date(2003, 7, 1) <= cutoff <= datasets.DATA_END:
-        raise UserError(f"--cutoff {cutoff}: must fall on or after 2003-07-01 (a year of record to calibrate on) "
-                        f"and on or before {datasets.DATA_END}")
     start = month_of(cutoff)
-    if start + horizon_months > month_of(datasets.DATA_END):
-        raise UserError(f"--horizon-months {horizon_months}: from {format_month(start)} it goes past the data's "
-                        f"end ({datasets.DATA_END}), where no outcome can be scored")
+    months = horizon_at(cutoff, horizon_months)
     replay = KNOWN_SHOCKS if shocks == "known" else ()
     params = template.params.replace({"coup_multiplier": 0.0, "junta_exit_rate": 0.0, "patron_switch": 0.0}
                                      if replay else {})
-    return dataclasses.replace(template.with_window(start, start + horizon_months), name=f"backtest-{cutoff}",
+    return dataclasses.replace(template.with_window(start, start + months), name=f"backtest-{cutoff}",
                                events=(), replay=replay, params=params)
 
 
+def posterior_draws(sample_size: int, runs: int, seed: int) -> np.ndarray:
+    """The posterior set each run uses: run i draws it from its own stream (seed, i), so a run's set does
+    not depend on how many runs there are."""
+    return np.array([np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(run, POSTERIOR_STREAM)))
+                     .integers(sample_size) for run in range(runs)])
+
+
+def forecast(template: Scenario, sample: pd.DataFrame, cutoff: dt.date, horizon_months: int, runs: int,
+             seed: int, shocks: str) -> pd.DataFrame:
+    """The posterior ensemble's events (run, month as an ordinal, iso3, event) over the horizon."""
+    chosen = posterior_draws(len(sample), runs, seed)
+    parts = []
+    for draw in np.unique(chosen):
+        values = {name: float(value) for name, value in sample.iloc[draw].items()}
+        scenario = scenario_at(template.with_params(values, where="posterior"), cutoff, horizon_months, shocks)
+        world = ensemble.world_for(scenario)
+        _, _, events = ensemble.simulate(world, static_from(world), scenario, seed,
+                                         [int(run) for run in np.flatnonzero(chosen == draw)])
+        parts.append(events)
+    events = pd.concat(parts, ignore_index=True)
+    events = events[events["event"].isin(list(TARGETS))]
+    events = events.assign(month=events["month"].map(parse_month))
+    return events.sort_values(["run", "month", "iso3", "event"], ignore_index=True)
+
+
+def units(parties: pd.DataFrame, announced: pd.DataFrame, events: pd.DataFrame, runs: int,
+          rates: tuple[float, pd.Series], months: int) -> pd.DataFrame:
+    """Scoring units: each joint episode of the record is one unit of its members (P = chance that any
+    of them announces), every other party is one of its own."""
+    members = announced.groupby("episode")["iso3"].agg(lambda s: tuple(sorted(s)))
+    grouped = {iso3: group for group in members for iso3 in group}
+    overall, by_group = rates
+    p_regional = baselines.within(parties["un_group"].map(by_group).fillna(overall), months)
+    p_historical = baselines.within(overall, months)
+    ran = events[events["event"] == "announced"].groupby("iso3")["run"].agg(set)
+    rows = []
+    for group in dict.fromkeys(grouped.get(iso3, (iso3,)) for iso3 in parties.index):
+        hit = set().union(*(ran.get(iso3, set()) for iso3 in group))
+        rows.append({"unit": "+".join(group), "states": len(group),
+                     "name": "; ".join(parties.loc[list(group), "name"]),
+                     "un_group": "; ".join(dict.fromkeys(parties.loc[list(group), "un_group"])),
+                     "p_model": len(hit) / runs,
+                     "p_historical": 1 - (1 - p_historical) ** len(group),
+                     "p_regional": 1 - float(np.prod(1 - p_regional.loc[list(group)])),
+                     "announced": int(group[0] in grouped)})
+    table = pd.DataFrame(rows)
+    table["model_rank"] = table["p_model"].rank(ascending=False, method="min").astype(int)
+    return table.sort_values(["p_model", "unit"], ascending=[False, True], ignore_index=True)
+
+
 def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, seed: int, shocks: str,
-        budget: int, executor: cf.Executor) -> Backtest:
-    """Calibrate on the record before the cutoff month, forecast from the cutoff with the fitted values
-    and score the forecast against the record."""
-    scenario_at(template, cutoff, horizon_months, shocks)  # checks the window before calibrating
-    first = calibration.FIRST_START
-    fitted = calibration.fit(template, first, month_of(cutoff) - 1, budget, calibration.RUNS_PER_DRAW, seed,
-                             calibration.ACCEPT, executor)
-    values = dict(zip(fitted.fitted["parameter"], fitted.fitted["value"]))
-    chosen = scenario_at(template.with_params(values, where="calibration"), cutoff, horizon_months, shocks)
-    table = world_for(chosen).table.set_index("iso3")
+        budget: int, calibrate: Calibrate = rejection, executor: cf.Executor | None = None) -> Origin:
+    """Calibrate on the record before the cutoff month, forecast from the cutoff with the posterior, and
+    set the forecasts beside the record and the baselines."""
+    base = scenario_at(template, cutoff, horizon_months, shocks)  # checks the window before calibrating
+    months = base.end - base.start
+    posterior = calibrate(template, month_of(cutoff) - 1, budget, seed, executor or InlineExecutor())
+    events = forecast(template, posterior.sample, cutoff, horizon_months, runs, seed, shocks)
+    table = ensemble.world_for(base).table.set_index("iso3")
     parties = table[table["status"] == "party"]
-    results: Results = run_ensemble(chosen, runs, seed)
-    announced = results.events[results.events["event"] == "announced"].groupby("iso3")["run"].nunique()
-    # the model simulates the months after the start month; score what happened in those months
-    observed = announcements(first_day(chosen.start + 1) - dt.timedelta(days=1),
-                             first_day(chosen.end + 1) - dt.timedelta(days=1))
-    overall, by_group = base_rates(cutoff, table["un_group"])
-    years = horizon_months / 12.0
-    states = pd.DataFrame({
-        "iso3": parties.index,
-        "name": parties["name"].to_numpy(),
-        "un_group": parties["un_group"].to_numpy(),
-        "p_model": parties.index.map(announced).fillna(0).to_numpy() / runs,
-        "p_base_rate": 1 - (1 - overall) ** years,
-        "p_regional_rate": 1 - (1 - parties["un_group"].map(by_group).to_numpy()) ** years,
-        "announced": parties.index.isin(observed.index).astype(int),
-    })
-    states["model_rank"] = states["p_model"].rank(ascending=False, method="min").astype(int)
-    y = states["announced"].to_numpy()
-    floor = 0.5 / runs
-    scores = pd.DataFrame([
-        {"forecast": name, "brier": _brier(states[column].to_numpy(), y),
-         "log_score": _log_score(states[column].to_numpy(), y, floor),
-         "predicted_count": float(states[column].sum()), "observed_count": int(y.sum())}
-        for name, column in (("model", "p_model"), ("historical base rate", "p_base_rate"),
-                             ("regional base rate", "p_regional_rate"))])
-    scores.insert(0, "window", f"{format_month(chosen.start + 1)} to {format_month(chosen.end)}")
-    return Backtest(states.sort_values(["p_model", "iso3"], ascending=[False, True], ignore_index=True), scores,
-                    fitted)
+    first, last = first_day(base.start + 1), first_day(base.end + 1) - dt.timedelta(days=1)
+    window = f"{format_month(base.start + 1)} to {format_month(base.end)}"
+    summary = {"origin": str(cutoff), "window": window, "horizon_months": months, "parties": len(parties)}
+    counts = pd.DataFrame({"origin": str(cutoff), "run": range(runs)})
+    announcers = episodes.recorded("announced", first, last)
+    announcers = announcers[announcers["iso3"].isin(parties.index)]
+    scored = units(parties, announcers, events, runs, baselines.rates("announced", cutoff, table["un_group"]), months)
+    pending = table[table["status"].isin(["party", "announced", "notified"])]  # those that can exit in the window
+    for event, target, at_risk in (("announced", TARGETS["announced"], parties),
+                                   ("withdrawn", TARGETS["withdrawn"], pending)):
+        column = target.replace(" ", "_")
+        counts[column] = episodes.count(events[events["event"] == event], runs).to_numpy()
+        observed = announcers if event == "announced" else episodes.recorded(RECORD_EVENT[event], first, last)
+        summary |= {f"{column}_observed": int(observed["episode"].nunique()),
+                    **count_baselines(RECORD_EVENT[event], cutoff, table["un_group"], at_risk, months, column)}
+    scored.insert(0, "origin", str(cutoff))
+    return Origin(scored, counts, pd.DataFrame([summary]), posterior.summary.assign(origin=str(cutoff)))
+
+
+def count_baselines(event: str, cutoff: dt.date, groups: pd.Series, at_risk: pd.DataFrame, months: int,
+                    column: str) -> dict[str, float]:
+    """The count baselines of a target: Poisson means from the two base rates (`groups`: every state's UN
+    group) over the states at risk, and the negative binomial of the yearly record."""
+    overall, by_group = baselines.rates(event, cutoff, groups)
+    p_regional = baselines.within(at_risk["un_group"].map(by_group).fillna(overall), months)
+    nb = baselines.negative_binomial(event, cutoff, months)
+    return {f"{column}_historical_mean": float(baselines.within(overall, months) * len(at_risk)),
+            f"{column}_regional_mean": float(p_regional.sum()),
+            f"{column}_nb_n": nb.n, f"{column}_nb_prob": nb.prob, f"{column}_nb_mean": nb.limit_mean}

@@ -195,3 +195,16 @@ def adopted(calibration: Calibration, seed: int) -> pd.DataFrame:
                    for draws, runs in zip(fitted["draws"], fitted["runs_per_draw"])],
         "data_as_of": str(datasets.DATA_END),
     })
+
+
+def posterior_sample(calibration: Calibration) -> pd.DataFrame:
+    """The accepted parameter sets as one table, a row per withdrawal-stage set: set j takes the coup
+    stage's accepted set j modulo their number (the stages are fitted independently)."""
+    draws = calibration.draws[calibration.draws["accepted"]]
+    stages_kept = []
+    for stage, priors in (("withdrawals", WITHDRAWAL_PRIORS), ("coups", COUP_PRIORS)):
+        kept = draws.loc[draws["stage"] == stage, list(priors)].reset_index(drop=True)
+        stages_kept.append(kept)
+    withdrawals, coups = stages_kept
+    coups = coups.iloc[np.arange(len(withdrawals)) % len(coups)].reset_index(drop=True)
+    return pd.concat([withdrawals, coups], axis=1)

@@ -21,12 +21,12 @@ from sim.core.params import Params
 from sim.data import datasets
 from sim.data.world import build_world
 from sim.experiments import backtest as backtests
-from sim.experiments import calibration, execution, sweep, sweep_folder
+from sim.experiments import backtest_folder, calibration, execution, rolling, sweep, sweep_folder
 from sim.experiments import design as designs
 from sim.experiments.compare import comparison_table
 from sim.model import scenario as scenarios
 from sim.model.ensemble import Results, run_ensemble
-from sim.outputs import fitcheck, render, report
+from sim.outputs import fitcheck, render, report, validation
 from sim.outputs.figures import KINDS
 from sim.outputs.render import WIDTHS
 from sim.store import folders
@@ -79,20 +79,26 @@ def _parser() -> argparse.ArgumentParser:
                       "default: all that fit the folder)")
     plot.add_argument("--format", default="png", help="png, pdf, svg, comma-separated (default: png)")
     plot.add_argument("--size", choices=list(WIDTHS), default="single", help="journal column width (default: single)")
-    backtest = commands.add_parser("backtest", help="score forecasts made at a past cutoff against the record")
-    backtest.add_argument("--cutoff", required=True, help="YYYY-MM-DD: the model starts in this month, with the "
-                          "data as known on its first day")
-    backtest.add_argument("--horizon-months", type=_positive, default=60, help="default: 60")
-    backtest.add_argument("--runs", type=_positive, default=500, help="default: 500")
-    backtest.add_argument("--seed", type=_seed, default=0, help="default: 0")
-    backtest.add_argument("--shocks", choices=backtests.SHOCKS, default="known",
-                          help="replay the record's exogenous shocks after the cutoff (known) or none (default: known)")
-    backtest.add_argument("--scenario", default="baseline", help="parameters from this scenario (default: baseline)")
-    backtest.add_argument("--budget", type=_positive, default=calibration.BUDGET,
-                          help=f"parameter sets for the calibration on the record before the cutoff "
-                               f"(see calibrate; default: {calibration.BUDGET})")
+    backtest = commands.add_parser("backtest", help="score forecasts made at past cutoffs against the record")
+    origins = backtest.add_mutually_exclusive_group()
+    origins.add_argument("--cutoff", help="YYYY-MM-DD: one origin; the model starts in this month, with the data as "
+                         "known on its first day")
+    origins.add_argument("--cutoffs", metavar="FIRST:LAST:STEP_MONTHS", help="rolling origins, e.g. "
+                         "2008-01-01:2025-01-01:12")
+    backtest.add_argument("--horizon-months", type=_positive, help="months forecast from each origin, cut at the "
+                          "data's end (default: 24)")
+    backtest.add_argument("--runs", type=_positive, help="runs per origin (default: 500)")
+    backtest.add_argument("--seed", type=_seed, help="default: 0")
+    backtest.add_argument("--shocks", choices=backtests.SHOCKS, help="none (default): the model makes its own "
+                          "coups and patron changes after the cutoff; known: the record's are replayed, a "
+                          "forecast given the future")
+    backtest.add_argument("--scenario", help="parameters from this scenario (default: baseline)")
+    backtest.add_argument("--budget", type=_positive, help="parameter sets for each origin's calibration on the "
+                          f"record before it (see calibrate; default: {backtests.BUDGET})")
     backtest.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
-    backtest.add_argument("--out", type=Path, help="output folder (default: results/backtest-<cutoff>-<timestamp>)")
+    backtest.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    backtest.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted backtest in DIR")
+    backtest.add_argument("--out", type=Path, help="output folder (default: results/backtest-<cutoffs>-<timestamp>)")
     calibrate = commands.add_parser("calibrate", help="fit the parameters the literature leaves open to the record")
     calibrate.add_argument("--from", dest="start", default=datasets.FIRST_MONTH,
                            help=f"YYYY-MM: the runs start in this month (default: {datasets.FIRST_MONTH})")
@@ -397,27 +403,64 @@ def _write_results(folder: Path, results: Results, chosen: scenarios.Scenario) -
 
 
 def _backtest(args: argparse.Namespace) -> int:
-    cutoff = parse_date(args.cutoff, "--cutoff")
-    template = scenarios.load(args.scenario)
-    backtests.scenario_at(template, cutoff, args.horizon_months, args.shocks)  # checks the window first
-    with whole_folder(args.out, _default_out(f"backtest-{cutoff}")) as staged:
-        folder = staged.path
-        started = time.time()
-        with execution.executor(args.workers, None) as pool:
-            result = backtests.run(template, cutoff, args.horizon_months, args.runs, args.seed, args.shocks,
-                                   args.budget, pool)
-        write_csv(folder / "forecasts.csv", result.states)
-        write_csv(folder / "scores.csv", result.scores)
-        write_csv(folder / "calibration.csv", calibration.adopted(result.calibration, args.seed))
-        seal(folder, {**environment(), "cutoff": str(cutoff), "horizon_months":
-                                              args.horizon_months, "runs": args.runs, "root_seed": args.seed,
-                                              "shocks": args.shocks, "scenario": template.name,
-                                              "calibration_budget": args.budget,
-                                              "seconds": round(time.time() - started, 3), "status": "complete"})
-    print(result.scores.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
-    hits = result.states[result.states["announced"] == 1]
-    print("announced:", ", ".join(f"{r.iso3} (rank {r.model_rank})" for r in hits.itertuples()) or "none")
-    print(f"wrote {staged.target}")
+    started = time.time()
+    if args.resume:
+        given = [name for name in ("cutoff", "cutoffs", "horizon_months", "runs", "seed", "shocks", "scenario",
+                                   "budget", "out") if getattr(args, name) is not None]
+        if given:
+            raise UserError(f"--resume DIR takes the backtest's settings from DIR; drop {', '.join(given)} "
+                            "(only --workers or --scheduler may be given)")
+        if not args.resume.is_dir():
+            raise UserError(f"--resume {args.resume}: no such folder")
+        with claim(args.resume) as folder:  # a second resume of the same folder is refused
+            settings = backtest_folder.read_settings(folder)
+            template = sweep_folder.resumed_scenario(settings)
+            return _execute_backtest(folder, template, settings, args, started)
+    else:
+        if not (args.cutoff or args.cutoffs):
+            raise UserError("backtest: give --cutoff YYYY-MM-DD or --cutoffs FIRST:LAST:STEP_MONTHS (or --resume DIR)")
+        cutoffs, step = (rolling.parse_cutoffs(args.cutoffs) if args.cutoffs
+                         else ([parse_date(args.cutoff, "--cutoff")], None))
+        horizon = args.horizon_months or 24
+        for cutoff in cutoffs:
+            backtests.horizon_at(cutoff, horizon)  # checks every origin before anything runs
+        template = scenarios.load(args.scenario or "baseline")
+        settings = backtest_folder.settings_for(cutoffs, step, horizon, args.runs or 500, args.seed or 0,
+                                                args.shocks or "none", args.scenario or "baseline",
+                                                args.budget or backtests.BUDGET)
+        name = f"backtest-{cutoffs[0]}" + (f"-{cutoffs[-1]}" if len(cutoffs) > 1 else "")
+        with claim(args.out, _default_out(name)) as folder:
+            backtest_folder.start(folder, template, settings)
+            return _execute_backtest(folder, template, settings, args, started)
+
+
+def _execute_backtest(folder: Path, template: scenarios.Scenario, settings: dict, args: argparse.Namespace,
+                      started: float) -> int:
+    """Run the origins not yet done, then score, write and draw the backtest's tables."""
+    try:
+        with execution.executor(args.workers, args.scheduler) as pool, \
+                tqdm(total=len(settings["cutoffs"]), desc="backtest", unit="origin", disable=None,
+                     file=sys.stderr) as bar:
+            rolling.execute(folder, template, settings, pool, bar.update,
+                            execution.in_flight(args.workers, args.scheduler))
+    except KeyboardInterrupt:
+        print(f"iccsim: interrupted; finished origins are kept in {folder}: continue with "
+              f"iccsim backtest --resume {folder}", file=sys.stderr)
+        return 130
+    tables = backtest_folder.finish(folder, template, settings, started)
+    provenance = {**environment(), "scenarios": [template.name], "runs": settings["runs"], "runs_per": "origin",
+                  "seed": settings["seed"], "start": settings["cutoffs"][0],
+                  "horizon": f"{settings['cutoffs'][-1]} + {settings['horizon_months']} months"}
+    origins = len(settings["cutoffs"])
+    for figure in (validation.reliability(tables["reliability"], origins, settings["shocks"]),
+                   validation.pit(tables["pit"], settings["shocks"])):
+        render.render(figure, folder / "figures", ("png", "pdf"), "single", provenance)
+    scores = tables["scores"]
+    pooled = scores[scores["origin"] == "pooled"]
+    print(pooled[["target", "score", "forecast", "value", "model_minus_forecast", "difference_low",
+                  "difference_high"]].to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    print(f"wrote {folder} ({origins} origin{'s' if origins > 1 else ''} x {settings['runs']} runs, "
+          f"shocks {backtest_folder.SHOCK_LABELS[settings['shocks']]})")
     return 0
 
 

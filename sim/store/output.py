@@ -11,8 +11,9 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> Path:
     return write_file(path, lambda temporary: frame.to_parquet(temporary, index=False))
 
 
-def write_csv(path: Path, frame: pd.DataFrame) -> Path:
-    return write_file(path, lambda temporary: frame.to_csv(temporary, index=False))
+def write_csv(path: Path, frame: pd.DataFrame, float_format: str | None = None) -> Path:
+    """A table as CSV, written whole under a temporary name and renamed into place."""
+    return write_file(path, lambda temporary: frame.to_csv(temporary, index=False, float_format=float_format))
 
 
 def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:

@@ -1,101 +1,163 @@
-"""Backtests: forecasts from a past cutoff, scored against the record, with nothing from after it."""
+"""Backtest origins: forecasts from a past cutoff, set beside the record, with nothing from after it."""
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from sim.core.errors import UserError
 from sim.core.months import month_of
 from sim.data import datasets
-from sim.experiments import backtest, calibration
+from sim.experiments import backtest, baselines, calibration, episodes
 from sim.experiments.execution import InlineExecutor
-from sim.interfaces.cli import main
 from sim.model import ensemble, history, scenario
 from sim.model.ensemble import world_for
 
+CUTOFF = dt.date(2016, 1, 1)
+
 
 @pytest.fixture(scope="module")
-def result() -> backtest.Backtest:
-    return backtest.run(scenario.load("baseline"), dt.date(2016, 1, 1), 60, runs=200, seed=1, shocks="known",
-                        budget=16, executor=InlineExecutor())
+def origin() -> backtest.Origin:
+    return backtest.run(scenario.load("baseline"), CUTOFF, 24, runs=60, seed=1, shocks="none", budget=16)
 
 
-def test_outcomes_are_the_record(result: backtest.Backtest) -> None:
-    hits = set(result.states.loc[result.states["announced"] == 1, "iso3"])
-    assert hits == {"BDI", "ZAF", "GMB", "PHL"}  # 2016-02 to 2021-01
-    assert (result.scores["observed_count"] == 4).all()
+def test_outcomes_are_the_record(origin: backtest.Origin) -> None:
+    hits = set(origin.units.loc[origin.units["announced"] == 1, "unit"])
+    assert hits == {"BDI", "ZAF", "GMB"}  # 2016-02 to 2018-01
+    summary = origin.summary.iloc[0]
+    assert summary["window"] == "2016-02 to 2018-01"
+    assert summary["announcement_episodes_observed"] == 3
+    assert summary["effective_exit_episodes_observed"] == 1  # Burundi, 2017-10
+    assert len(origin.units) == 123  # the parties on 2016-01-01, none of which had announced
 
 
-def test_scores_are_computed_from_the_forecasts(result: backtest.Backtest) -> None:
-    states, scores = result.states, result.scores.set_index("forecast")
-    y = states["announced"].to_numpy()
-    for name, column in (("model", "p_model"), ("historical base rate", "p_base_rate")):
-        p = states[column].to_numpy()
-        assert scores.loc[name, "brier"] == pytest.approx(np.mean((p - y) ** 2))
-        assert scores.loc[name, "predicted_count"] == pytest.approx(p.sum())
-    clipped = np.clip(states["p_model"].to_numpy(), 0.5 / 200, 1 - 0.5 / 200)
-    assert scores.loc["model", "log_score"] == pytest.approx(np.mean(y * np.log(clipped) + (1 - y) * np.log(1 - clipped)))
-    assert states["model_rank"].min() == 1 and states["p_model"].is_monotonic_decreasing
-    assert len(states) == 123  # the parties on 2016-01-01, none of which had announced
+def test_model_probabilities_are_shares_of_the_posterior_runs(origin: backtest.Origin) -> None:
+    sample = calibration.posterior_sample(calibration.fit(scenario.load("baseline"), calibration.FIRST_START,
+                                                          month_of(CUTOFF) - 1, 16, calibration.RUNS_PER_DRAW, 1,
+                                                          calibration.ACCEPT, InlineExecutor()))
+    events = backtest.forecast(scenario.load("baseline"), sample, CUTOFF, 24, 60, 1, "none")
+    announced = events[events["event"] == "announced"].groupby("iso3")["run"].nunique() / 60
+    p = origin.units.set_index("unit")["p_model"]
+    assert p.reindex(announced.index).tolist() == announced.tolist()
+    assert (p.drop(announced.index) == 0).all()
+    counts = origin.counts.set_index("run")["announcement_episodes"]
+    assert counts.sum() <= len(events[events["event"] == "announced"])
+    assert origin.units["p_model"].is_monotonic_decreasing
 
 
-def test_nothing_after_the_cutoff_reaches_the_forecast(monkeypatch: pytest.MonkeyPatch) -> None:
-    cutoff = dt.date(2016, 1, 1)
-    template = scenario.load("baseline")
-    before = world_for(backtest.scenario_at(template, cutoff, 24, "none")).table
-    rates_before = backtest.base_rates(cutoff, before.set_index("iso3")["un_group"])
-    real = datasets.icc_status()
-    invented = pd.concat([real, pd.DataFrame({"iso3": ["FRA", "FRA"], "event": ["announced", "notified"],
-                                              "date": pd.to_datetime(["2016-03-01", "2016-04-01"]),
-                                              "source": "test", "confidence": "test"})], ignore_index=True)
-    monkeypatch.setattr(datasets, "icc_status", lambda: invented)
+def test_runs_draw_their_posterior_set_by_seed_and_run() -> None:
+    draws = backtest.posterior_draws(13, 200, 5)
+    assert backtest.posterior_draws(13, 50, 5).tolist() == draws[:50].tolist()  # independent of the run count
+    assert len(set(draws)) == 13 and not np.array_equal(draws, backtest.posterior_draws(13, 200, 6))
+
+
+def test_a_joint_episode_is_one_scoring_unit() -> None:
+    parties = pd.DataFrame({"name": ["Burkina Faso", "Mali", "Niger", "Ghana"], "un_group": "AG"},
+                           index=pd.Index(["BFA", "MLI", "NER", "GHA"], name="iso3"))
+    announced = pd.DataFrame({"iso3": ["BFA", "MLI", "NER"], "episode": [0, 0, 0]})
+    events = pd.DataFrame({"run": [0, 1, 1, 2], "iso3": ["MLI", "BFA", "NER", "GHA"], "event": "announced"})
+    table = backtest.units(parties, announced, events, 4, (0.01, pd.Series({"AG": 0.02})), 24).set_index("unit")
+    assert list(table.index) == ["BFA+MLI+NER", "GHA"]
+    assert table.loc["BFA+MLI+NER", "p_model"] == 0.5  # runs 0 and 1 have one or more of the three
+    assert table.loc["BFA+MLI+NER", "announced"] == 1 and table.loc["GHA", "announced"] == 0
+    one = baselines.within(0.02, 24)
+    assert table.loc["BFA+MLI+NER", "p_regional"] == pytest.approx(1 - (1 - one) ** 3)
+
+
+def test_the_horizon_stops_at_the_data_end() -> None:
+    assert backtest.horizon_at(dt.date(2025, 1, 1), 24) == month_of(datasets.DATA_END) - month_of(dt.date(2025, 1, 1))
+    assert backtest.horizon_at(dt.date(2016, 1, 1), 24) == 24
+    with pytest.raises(UserError, match="at least 12"):
+        backtest.horizon_at(dt.date(2026, 1, 1), 24)
+    with pytest.raises(UserError, match="on or after 2003-07-01"):
+        backtest.horizon_at(dt.date(2002, 12, 1), 24)
+
+
+def _invent_after(monkeypatch: pytest.MonkeyPatch, when: pd.DatetimeIndex) -> None:
+    """Withdrawals, a coup and an investigation dated after the cutoff."""
+    status, coups, exposure = datasets.icc_status(), datasets.coups(), datasets.exposure()
+    monkeypatch.setattr(datasets, "icc_status", lambda: pd.concat([status, pd.DataFrame(
+        {"iso3": ["FRA", "FRA", "DEU"], "event": ["announced", "notified", "effective"],
+         "date": [when[0], when[1], when[1]]})], ignore_index=True))
+    monkeypatch.setattr(datasets, "coups", lambda: pd.concat([coups, pd.DataFrame(
+        {"iso3": ["SEN", "GHA"], "date": when, "outcome": ["successful", "failed"]})], ignore_index=True))
+    monkeypatch.setattr(datasets, "exposure", lambda: pd.concat([exposure, pd.DataFrame(
+        {"iso3": ["NGA"], "kind": ["investigation"], "start": when[:1], "end": [pd.NaT], "level": [1.0]})],
+        ignore_index=True))
+
+
+def _clear() -> None:
     ensemble._world.cache_clear()  # worlds are cached by start month
-    after = world_for(backtest.scenario_at(template, cutoff, 24, "none")).table
-    assert after.equals(before)
-    assert backtest.base_rates(cutoff, after.set_index("iso3")["un_group"])[0] == rates_before[0]
-    assert "FRA" in backtest.announcements(cutoff, dt.date(2017, 1, 1)).index  # but the outcome sees it
-    ensemble._world.cache_clear()
+    history.known_shocks.cache_clear()
 
 
-def test_horizon_past_the_data_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(["backtest", "--cutoff", "2024-01-01", "--horizon-months", "60"]) == 2
-    assert "goes past the data's end" in capsys.readouterr().err
-    out = tmp_path / "bt"
-    assert main(["backtest", "--cutoff", "2020-01-01", "--horizon-months", "24", "--runs", "50", "--budget", "16",
-                 "--workers", "1", "--out", str(out)]) == 0
-    fitted = pd.read_csv(out / "calibration.csv")
-    assert set(fitted["window"]) == {"2002-08 to 2019-12"}  # the record before the cutoff month only
-    assert set(pd.read_csv(out / "scores.csv")["forecast"]) == {"model", "historical base rate", "regional base rate"}
-    assert len(pd.read_csv(out / "forecasts.csv")) > 100
+def test_an_origins_inputs_ignore_data_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The initial world, the base rates and the negative binomial of an origin are the same when
+    withdrawals, coups and investigations are invented after it; its outcomes do see them."""
+    template = scenario.load("baseline")
+
+    def inputs() -> tuple:
+        _clear()
+        table = world_for(backtest.scenario_at(template, CUTOFF, 24, "none")).table
+        groups = table.set_index("iso3")["un_group"]
+        return (table, *(baselines.rates(e, CUTOFF, groups) for e in ("announced", "effective")),
+                *(baselines.negative_binomial(e, CUTOFF, 24) for e in ("announced", "effective")))
+
+    before = inputs()
+    _invent_after(monkeypatch, pd.to_datetime(["2016-01-05", "2016-02-01"]))
+    after = inputs()
+    assert after[0].equals(before[0])
+    for old, new in zip(before[1:3], after[1:3]):
+        assert old[0] == new[0] and old[1].equals(new[1])
+    assert after[3:] == before[3:]
+    found = episodes.recorded("announced", CUTOFF, dt.date(2017, 1, 1))
+    assert "FRA" in set(found["iso3"])  # but the outcome sees it
+    monkeypatch.undo()
+    _clear()
 
 
 def test_the_calibration_sees_nothing_after_the_cutoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Invented withdrawals, coups and investigations after the cutoff leave the calibration unchanged."""
-    template, end = scenario.load("baseline"), month_of(dt.date(2016, 1, 1)) - 1
+    template = scenario.load("baseline")
 
-    def fit() -> calibration.Calibration:
-        ensemble._world.cache_clear()
-        history.known_shocks.cache_clear()
-        return calibration.fit(template, calibration.FIRST_START, end, 16, 3, 1, 0.25, InlineExecutor())
+    def fit() -> backtest.Posterior:
+        _clear()
+        return backtest.rejection(template, month_of(CUTOFF) - 1, 16, 1, InlineExecutor())
 
     before = fit()
-    status, coups, exposure = datasets.icc_status(), datasets.coups(), datasets.exposure()
-    late = pd.to_datetime(["2016-01-05", "2016-02-01"])
-    monkeypatch.setattr(datasets, "icc_status", lambda: pd.concat([status, pd.DataFrame(
-        {"iso3": ["FRA", "FRA"], "event": ["announced", "notified"], "date": late})], ignore_index=True))
-    monkeypatch.setattr(datasets, "coups", lambda: pd.concat([coups, pd.DataFrame(
-        {"iso3": ["SEN", "GHA"], "date": late, "outcome": ["successful", "failed"]})], ignore_index=True))
-    monkeypatch.setattr(datasets, "exposure", lambda: pd.concat([exposure, pd.DataFrame(
-        {"iso3": ["NGA"], "kind": ["investigation"], "start": late[:1], "end": [pd.NaT], "level": [1.0]})],
-        ignore_index=True))
+    _invent_after(monkeypatch, pd.to_datetime(["2016-01-05", "2016-02-01"]))
     after = fit()
-    pd.testing.assert_frame_equal(after.draws, before.draws)
-    pd.testing.assert_frame_equal(after.fitted, before.fitted)
-    assert after.observed == before.observed
+    pd.testing.assert_frame_equal(after.sample, before.sample)
+    pd.testing.assert_frame_equal(after.summary, before.summary)
     moved = month_of(dt.date(2016, 3, 1))  # the same invention inside the window does change the record fitted
     assert calibration.record.record_table(calibration.FIRST_START + 1, moved)["announcements"].iloc[0] == 1
     monkeypatch.undo()
-    ensemble._world.cache_clear()
-    history.known_shocks.cache_clear()
+    _clear()
+
+
+def test_the_calibration_is_pluggable() -> None:
+    """A calibration handing back a fixed posterior decides the forecast's parameter sets."""
+    seen = []
+
+    def fixed(a0: float) -> backtest.Calibrate:
+        def calibrate(template, last, budget, seed, executor) -> backtest.Posterior:  # noqa: ANN001
+            seen.append((last, budget, seed))
+            return backtest.Posterior(pd.DataFrame({"a0": [a0, a0 + 0.5]}), pd.DataFrame({"parameter": ["a0"]}))
+        return calibrate
+
+    low = backtest.run(scenario.load("baseline"), CUTOFF, 24, 40, 1, "none", 7, calibrate=fixed(-12.0))
+    high = backtest.run(scenario.load("baseline"), CUTOFF, 24, 40, 1, "none", 7, calibrate=fixed(-4.0))
+    assert seen == [(month_of(CUTOFF) - 1, 7, 1)] * 2
+    events = backtest.forecast(scenario.load("baseline"), pd.DataFrame({"a0": [-4.0, -3.5]}), CUTOFF, 24, 40, 1, "none")
+    assert high.counts["announcement_episodes"].sum() <= (events["event"] == "announced").sum()
+    assert high.units["p_model"].sum() > 10 * max(low.units["p_model"].sum(), 0.1)
+    assert list(high.posterior["origin"]) == [str(CUTOFF)]
+
+
+def test_known_shocks_replay_the_record_and_none_replays_nothing() -> None:
+    template = scenario.load("baseline")
+    known, none = (backtest.scenario_at(template, CUTOFF, 24, shocks) for shocks in ("known", "none"))
+    assert known.replay == backtest.KNOWN_SHOCKS and none.replay == ()
+    assert known.params.coup_multiplier == 0.0 and none.params.coup_multiplier == template.params.coup_multiplier
+    assert (known.start, known.end) == (none.start, none.end) == (month_of(CUTOFF), month_of(CUTOFF) + 24)
