@@ -109,6 +109,8 @@ def test_pick_a_scenario_change_a_parameter_and_run(page) -> None:  # noqa: ANN0
 
 
 def test_single_run_steps_month_by_month(page) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
     page.get_by_role("tab", name="Single run").click()
     model = IccModel(scenarios.load("baseline"), seed=0, run=0)
     page.locator(".iccsim-month", has_text=f"Month: {model.month_label}").wait_for()
@@ -117,12 +119,12 @@ def test_single_run_steps_month_by_month(page) -> None:  # noqa: ANN001
         page.get_by_role("button", name="Step").click()
         model.step()
         page.locator(".iccsim-month", has_text=f"Month: {model.month_label}").wait_for()
-        shown = page.locator(".iccsim-events").inner_text()
+        events = expect(page.locator(".iccsim-events"))  # the log may redraw after the month label
         happened = [e for e in model.event_log if e["month"] == model.month_label]
+        for text in [names[e["iso3"]] for e in happened] or ["No events this month."]:
+            events.to_contain_text(text, timeout=TIMEOUT_MS)
         if happened:
-            assert all(names[e["iso3"]] in shown for e in happened), shown
-        else:
-            assert "No events this month." in shown
+            events.not_to_contain_text("No events this month.", timeout=TIMEOUT_MS)
     _screenshot(page, "explore-single-run.png")
 
 
