@@ -115,20 +115,6 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
     return arrests
 
 
-def step(state: SimState, static: Static, p: Params, draws: np.ndarray, events: list[ScheduledEvent],
-         month: int) -> tuple[np.ndarray, np.ndarray]:
-    """Advance every replicate by one month; return the month's event bits (runs, states) and their
-    counts per run and event code (runs, codes)."""
-    bits = np.zeros(state.status.shape, dtype=np.int16)
-    arrests = apply_scheduled(state, events, month, p, bits)
-    decide.advance(rules.numbers(p), month, state.arrays(), static.african, static.first, static.membership,
-                   static.membership_lead, state.hostility, state.africa_bias, state.campaign, state.legitimacy, draws,
-                   bits, len(BLOC_CODES))
-    counts = count(bits, len(CODES))
-    update_legitimacy(state, static, p, bits, counts, arrests)
-    return bits, counts
-
-
 @numba.njit(cache=True)
 def count(bits: np.ndarray, codes: int) -> np.ndarray:
     """Events of each code per run."""

@@ -84,7 +84,7 @@ class IccModel(mesa.Model):
         self.state = initial_state(self.world, scenario, 1)
         self.month = scenario.start
         self.month_label = format_month(self.month)
-        self._streams = Streams(seed, [run], self.static.size, scenario.end - scenario.start)
+        self._streams = Streams(seed, [run], self.static.size)
         self._schedule = dynamics.schedule(scenario, self.static)
         self._totals = np.zeros((1, len(dynamics.CODES)), dtype=np.int64)
         self.numbers = rules.numbers(scenario.params)
