@@ -84,7 +84,7 @@ def scenario_at(template: Scenario, cutoff: dt.date, horizon_months: int, shocks
 
 
 def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, seed: int, shocks: str,
-        budget: int, executor: cf.Executor) -> Backtest:
+        budget: int, executor: cf.Executor, threads: int | None = None) -> Backtest:
     """Calibrate on the record before the cutoff month, forecast from the cutoff with the fitted values
     and score the forecast against the record."""
     scenario_at(template, cutoff, horizon_months, shocks)  # checks the window before calibrating
@@ -95,7 +95,7 @@ def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, see
     chosen = scenario_at(template.with_params(values, where="calibration"), cutoff, horizon_months, shocks)
     table = world_for(chosen).table.set_index("iso3")
     parties = table[table["status"] == "party"]
-    results: Results = run_ensemble(chosen, runs, seed)
+    results: Results = run_ensemble(chosen, runs, seed, threads=threads)
     announced = results.events[results.events["event"] == "announced"].groupby("iso3")["run"].nunique()
     # the model simulates the months after the start month; score what happened in those months
     observed = announcements(first_day(chosen.start + 1) - dt.timedelta(days=1),

@@ -22,7 +22,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import MaxNLocator
-from scipy.stats import binomtest
 
 from sim.core.months import first_day, format_month, parse_month
 from sim.core.params import Params
@@ -293,14 +292,27 @@ def _status_note(code: str, row: pd.Series, start) -> str:  # noqa: ANN001 - a d
     return ""
 
 
+def wilson_interval(k: int, n: int, confidence: float) -> tuple[float, float]:
+    """The two-sided Wilson score interval of a binomial proportion k / n (Wilson 1927, JASA 22(158); in
+    the form of Newcombe 1998, Stat. Med. 17(8), method 3, as scipy.stats.binomtest's "wilson" computes it:
+    a test checks they agree). Written out so that a run's figures need not import scipy.stats (a second)."""
+    from scipy.special import ndtri
+    z = float(ndtri(0.5 + 0.5 * confidence))
+    p = k / n
+    denom = 2 * (n + z**2)
+    center = (2 * n * p + z**2) / denom
+    delta = z / denom * math.sqrt(4 * n * p * (1 - p) + z**2)
+    return (0.0 if k == 0 else center - delta), (1.0 if k == n else center + delta)
+
+
 def risk(folder: ResultFolder) -> list[Figure]:
     tables = folder.scenarios[0]
     runs = tables.runs["run"].nunique()
     announced = tables.events[tables.events["event"] == "announced"].groupby("iso3")["run"].nunique()
     top = announced.sort_values(ascending=False, kind="stable").head(RISK_TOP)
-    bounds = [binomtest(int(k), runs).proportion_ci(confidence_level=0.9, method="wilson") for k in top]
+    bounds = [wilson_interval(int(k), runs, 0.9) for k in top]
     data = pd.DataFrame({"iso3": top.index, "probability": top.to_numpy() / runs,
-                         "low": [b.low for b in bounds], "high": [b.high for b in bounds]})
+                         "low": [low for low, _ in bounds], "high": [high for _, high in bounds]})
     data = data.join(_drivers(folder, list(top.index)), on="iso3")
     horizon = tables.timeseries["month"].iloc[-1]
 

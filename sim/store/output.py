@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from sim.core.errors import UserError
 
@@ -52,9 +55,31 @@ def staged_folder(out: Path, reserved: bool = False) -> Iterator[Path]:
 
 
 def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
-    """A table as Parquet and as CSV (for spreadsheet users)."""
-    frame.to_parquet(folder / f"{name}.parquet", index=False)
-    frame.to_csv(folder / f"{name}.csv", index=False)
+    """A table as Parquet (the primary format) and as CSV (for spreadsheet users), both from one Arrow
+    table that shares the frame's memory."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    write_parquet(folder / f"{name}.parquet", table)
+    write_csv(folder / f"{name}.csv", table)
+
+
+def write_parquet(path: Path, table: pa.Table) -> None:
+    """A table as Parquet, with pyarrow's defaults (Snappy compression, the pandas schema metadata)."""
+    pq.write_table(table, path)
+
+
+def write_csv(path: Path, table: pa.Table) -> None:
+    """A table as CSV by Arrow's compiled writer: a header of plain column names, no quotes unless some
+    value needs them, numbers as Arrow writes them (shortest round trip; whole floats without a decimal point)."""
+    try:
+        _csv(path, table, "none")
+    except pa.ArrowInvalid:  # a value holds a comma, a quote or a line break: quote the strings
+        _csv(path, table, "needed")
+
+
+def _csv(path: Path, table: pa.Table, quoting: str) -> None:
+    with path.open("wb") as sink:
+        sink.write((",".join(table.column_names) + "\n").encode("utf-8"))
+        pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=False, quoting_style=quoting))
 
 
 def write_json(path: Path, content: dict[str, Any]) -> None:

@@ -193,6 +193,9 @@ def test_missing_tables_and_wrong_kinds_exit_2(folders: dict[str, Path], tmp_pat
     broken = tmp_path / "broken"
     shutil.copytree(folders["run"], broken)
     (broken / "summary.csv").unlink()
+    assert main(["plot", str(broken)]) == 0  # the Parquet copy is read
+    (broken / "summary.parquet").unlink()
+    capsys.readouterr()
     assert main(["plot", str(broken)]) == 2
     err = capsys.readouterr().err
     assert "missing broken/summary.csv" in err and err.count("\n") == 1
