@@ -1,4 +1,5 @@
-"""Executors for sweeps: in-process, a local process pool, or a Dask distributed cluster."""
+"""Executors for sweeps, calibrations and backtests: in-process, local threads or processes, or a Dask
+distributed cluster."""
 
 import concurrent.futures as cf
 import contextlib
@@ -7,6 +8,8 @@ import os
 from typing import Any, Callable, Iterator
 
 from sim.core.errors import UserError
+
+TASK_MODULES = ["sim.experiments.sweep", "sim.experiments.calibration"]  # what the workers' tasks import
 
 
 class InlineExecutor(cf.Executor):
@@ -22,23 +25,37 @@ class InlineExecutor(cf.Executor):
 
 
 @contextlib.contextmanager
-def executor(workers: int | None, scheduler: str | None) -> Iterator[cf.Executor]:
-    """The executor a sweep runs on: Dask if a scheduler address is given, else `workers` processes
-    (all cores by default; 1 runs in this process)."""
+def executor(workers: int | None, scheduler: str | None, threads: bool = False) -> Iterator[cf.Executor]:
+    """The executor tasks run on: Dask if a scheduler address is given, else `workers` local workers (all
+    cores by default; 1 runs in this process). Local workers are threads where the tasks spend their
+    time in compiled code that releases the GIL (a sweep's points: threads start at once and share the
+    loaded model), else processes."""
+    count = workers or os.cpu_count() or 1
     if scheduler:
         with _dask(scheduler) as pool:
             yield pool
-    elif (workers or os.cpu_count() or 1) == 1:
+    elif count == 1:
         yield InlineExecutor()
     else:
-        pool = cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
-                                      mp_context=multiprocessing.get_context("spawn"))
+        pool = cf.ThreadPoolExecutor(max_workers=count) if threads else cf.ProcessPoolExecutor(
+            max_workers=count, mp_context=_workers_context())
         try:
             yield pool
         except BaseException:
             pool.shutdown(cancel_futures=True)  # on Ctrl-C, start no queued task; running ones finish
             raise
         pool.shutdown()
+
+
+def _workers_context() -> multiprocessing.context.BaseContext:
+    """Local workers forked from a server that has imported only the modules the tasks run (not the
+    command line, its plotting or anything else the parent loaded); spawned where forking is not
+    available (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(TASK_MODULES)
+    return context
 
 
 def in_flight(workers: int | None, scheduler: str | None) -> int | None:

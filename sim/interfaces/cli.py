@@ -133,7 +133,7 @@ def _sweep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=_seed, help="root seed (default: 0)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a parameter fixed for the whole sweep")
-    parser.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
+    parser.add_argument("--workers", type=_positive, help="local threads (default: all cores; 1 = serial)")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
     parser.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep in DIR")
     parser.add_argument("--out", type=Path, help="output folder (default: results/sweep-<scenario>-<timestamp>)")
@@ -346,7 +346,7 @@ def _sweep(args: argparse.Namespace) -> int:
         sweep_folder.start(folder, chosen, raw, settings, reserved=args.out is None)
     values = designs.values(raw)
     try:
-        with execution.executor(args.workers, args.scheduler) as pool, \
+        with execution.executor(args.workers, args.scheduler, threads=True) as pool, \
                 tqdm(total=len(values), desc=chosen.name, unit="point", disable=None, file=sys.stderr) as bar:
             failures = sweep.execute(folder, chosen, values, settings["runs"], settings["seed"], pool, bar.update,
                                      execution.in_flight(args.workers, args.scheduler))

@@ -102,13 +102,13 @@ def month_serial(p, month, t, arrays, african, first, membership, membership_lea
                    floats)
 
 
-@numba.njit(cache=True, parallel=True, nogil=True)
+@numba.njit(cache=True, nogil=True)
 def logged_events(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The logged events of bits (months, runs, states) as (run, month, state, code) positions, ordered by
     run, month, state and code."""
     months, runs, states = bits.shape
     per_run = np.zeros(runs + 1, dtype=np.int64)
-    for r in numba.prange(runs):
+    for r in range(runs):
         found = 0
         for m in range(months):
             for s in range(states):
@@ -120,7 +120,7 @@ def logged_events(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     starts = np.cumsum(per_run)
     run, month = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
     state, code = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
-    for r in numba.prange(runs):
+    for r in range(runs):
         at = starts[r]
         for m in range(months):
             for s in range(states):

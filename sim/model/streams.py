@@ -90,9 +90,9 @@ def _seed_one(words: np.ndarray, run: np.uint64, process: int, out: np.ndarray) 
             out[word // 2] |= value << np.uint64(32)
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, nogil=True)
 def _seed_all(words: np.ndarray, runs: np.ndarray, states: np.ndarray) -> None:
-    for r in numba.prange(runs.shape[0]):
+    for r in range(runs.shape[0]):
         for k in range(states.shape[0]):
             _seed_one(words, runs[r], k, states[k, r])
             states[k, r, 3] = 1  # SFC64's counter
@@ -135,9 +135,9 @@ def draw_month(state: np.ndarray, r: int, high_first: bool, draws: np.ndarray) -
         state[k, r, 0], state[k, r, 1], state[k, r, 2], state[k, r, 3], state[k, r, CARRY] = a, b, c, counter, raw
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def _draw_all(state: np.ndarray, high_first: bool, draws: np.ndarray) -> None:
-    for r in numba.prange(draws.shape[1]):
+    for r in range(draws.shape[1]):
         draw_month(state, r, high_first, draws)
 
 
