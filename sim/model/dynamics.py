@@ -30,7 +30,22 @@ class ScheduledEvent:
 
 
 def schedule(scenario: Scenario, static: Static) -> dict[int, list[ScheduledEvent]]:
-    """Scenario events by month, for months inside the run window (after the start month)."""
+    """Scenario events by month, for months inside the run window (after the start month). Built once
+    per window, events and states and then shared (read-only): a calibration stage runs one window, with
+    thousands of replayed events, for every parameter set it draws."""
+    key = (scenario.start, scenario.end, scenario.replay, repr(scenario.events), static.iso3,
+           static.group.tobytes(), static.bloc_members.tobytes())
+    if key not in _SCHEDULES:
+        if len(_SCHEDULES) >= 16:
+            _SCHEDULES.pop(next(iter(_SCHEDULES)))  # the oldest
+        _SCHEDULES[key] = _schedule(scenario, static)
+    return _SCHEDULES[key]
+
+
+_SCHEDULES: dict[tuple, dict[int, list[ScheduledEvent]]] = {}
+
+
+def _schedule(scenario: Scenario, static: Static) -> dict[int, list[ScheduledEvent]]:
     by_month: dict[int, list[ScheduledEvent]] = {}
     shocks = history.known_shocks(scenario.replay, scenario.start, scenario.end)
     for event in sorted([*scenario.events, *shocks], key=lambda e: parse_month(e.month)):
