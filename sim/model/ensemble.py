@@ -33,8 +33,12 @@ class Results:
 
 def world_for(scenario: Scenario) -> World:
     """The initial world of a scenario: the data as of the first day of its start month."""
-    p = scenario.params
-    return _world(scenario.start, p.coup_history_years, p.coup_prior_years, p.coup_trap, p.coup_trap_months)
+    return world_at(scenario.start, scenario.params)
+
+
+def world_at(start: int, p: Params) -> World:
+    """The world on the first day of month `start` under parameters `p` (cached: see `_world`)."""
+    return _world(start, p.coup_history_years, p.coup_prior_years, p.coup_trap, p.coup_trap_months)
 
 
 @functools.lru_cache(maxsize=16)

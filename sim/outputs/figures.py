@@ -26,9 +26,9 @@ from matplotlib.ticker import MaxNLocator
 from sim.core.months import first_day, format_month, parse_month
 from sim.core.params import Params
 from sim.data import boundaries, datasets
-from sim.data.world import IN_STATUTE, build_world, observed_parties
+from sim.data.world import IN_STATUTE, observed_parties
 from sim.experiments.compare import comparison_table
-from sim.model.ensemble import Results
+from sim.model.ensemble import Results, world_at
 from sim.outputs import labels
 from sim.outputs.reporting import reporting_months
 from sim.store.folders import ResultFolder
@@ -112,7 +112,7 @@ def _fan(ylabel: str, integer: bool = False) -> Callable[[Canvas, pd.DataFrame],
 
 def _effective_labels(start: str) -> dict[str, str]:
     """Month -> states whose notified withdrawal takes effect then, as known at the start."""
-    table = build_world(first_day(parse_month(start))).table
+    table = world_at(parse_month(start), Params()).table
     pending = table[table["status"] == "notified"]
     months: dict[str, list[str]] = {}
     for iso3, day in zip(pending["iso3"], pending["effective"]):
@@ -267,7 +267,7 @@ def _drivers(folder: ResultFolder, codes: list[str]) -> pd.DataFrame:
     resolved = resolved[0] if isinstance(resolved, list) else resolved
     p = Params.build(resolved["parameters"])
     start = first_day(parse_month(resolved["start"]))
-    table = build_world(start, p).table.set_index("iso3")
+    table = world_at(parse_month(resolved["start"]), p).table.set_index("iso3")  # the run's world, cached
     where = folder.path if folder.kind == "run" else folder.path / folder.scenarios[0].label
     top = pd.Series("", index=pd.Index(codes))
     if (where / "exits.csv").exists():
@@ -359,8 +359,7 @@ def world_map(folder: ResultFolder) -> list[Figure]:
     tables = folder.scenarios[0]
     runs = tables.runs["run"].nunique()
     announced = tables.events[tables.events["event"] == "announced"].groupby("iso3")["run"].nunique() / runs
-    start = first_day(parse_month(tables.timeseries["month"].iloc[0]))
-    status = build_world(start).table.set_index("iso3")["status"]
+    status = world_at(parse_month(tables.timeseries["month"].iloc[0]), Params()).table.set_index("iso3")["status"]
     states = datasets.states()
     shaped, marked = boundaries.outlines(), boundaries.markers()
     probability = states["iso3"].map(announced).fillna(0.0).to_numpy()
