@@ -61,7 +61,8 @@ def command_measurement(name: str, command: list[str], repeat: int, out: Path | 
         peaks.append(peak)
         if out is not None:
             shutil.rmtree(out, ignore_errors=True)
-    return {"name": name, "command": " ".join(["iccsim", *command[1:]]) if command[0] == ICCSIM else " ".join(command),
+    shown = ["iccsim" if word == ICCSIM else "OUT" if out is not None and word == str(out) else word for word in command]
+    return {"name": name, "command": " ".join(shown),
             "wall_seconds": {"values": walls, **summary(walls)}, "cpu_seconds": {"values": cpus, **summary(cpus)},
             "peak_mb": {"values": peaks, **summary(peaks)},
             "load_before": before, "load_after": load()}
