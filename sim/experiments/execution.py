@@ -48,9 +48,10 @@ def executor(workers: int | None, scheduler: str | None, threads: bool = False) 
 
 
 def _workers_context() -> multiprocessing.context.BaseContext:
-    """Local workers forked from a server that has imported only the modules the tasks run (not the
-    command line, its plotting or anything else the parent loaded); spawned where forking is not
-    available (Windows)."""
+    """Local workers forked from a server that has imported only the modules the tasks run, not what else
+    the parent loaded (plotting, Mesa); spawned where forking is not available (Windows). Each worker
+    still runs the parent's main script, as multiprocessing does: for `iccsim` the command-line module,
+    which imports its commands' modules only when a command runs."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
