@@ -61,7 +61,8 @@ def command_measurement(name: str, command: list[str], repeat: int, out: Path | 
         peaks.append(peak)
         if out is not None:
             shutil.rmtree(out, ignore_errors=True)
-    shown = ["iccsim" if word == ICCSIM else "OUT" if out is not None and word == str(out) else word for word in command]
+    shown = ["iccsim" if word == ICCSIM else "OUT" if out is not None and word == str(out) else word
+             for word in command]
     return {"name": name, "command": " ".join(shown),
             "wall_seconds": {"values": walls, **summary(walls)}, "cpu_seconds": {"values": cpus, **summary(cpus)},
             "peak_mb": {"values": peaks, **summary(peaks)},

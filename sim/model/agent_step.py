@@ -28,7 +28,8 @@ class AgentContext(structref.StructRefProxy):
     the month, `world` the Africa bias, both updated in place by the model every month."""
 
 
-FIELDS = ("p", "arrays", "african", "first", "membership", "membership_lead", "hostility", "legitimacy", "draws",
+FIELDS = ("p", "arrays", "african", "first", "membership", "membership_lead", "hostility", "campaign", "legitimacy",
+          "draws",
           "mean_ideal", "bloc_ratio", "patron_ratio", "junta_ratio", "lead_count", "z", "z_accession", "bits",
           "clock", "world")
 structref.define_proxy(AgentContext, AgentContextType, list(FIELDS))
@@ -40,7 +41,7 @@ def agent_step(ctx: Any, s: int) -> None:
     p, arrays, month, african, hostility, mean_ideal, z, z_accession = (  # each field read once
         ctx.p, ctx.arrays, ctx.clock[0], ctx.african, ctx.hostility, ctx.mean_ideal, ctx.z, ctx.z_accession)
     decide.announcement_logits(p, 0, s, s + 1, month, arrays, african, ctx.first, ctx.membership,
-                               ctx.membership_lead, hostility, ctx.world[0], ctx.legitimacy, mean_ideal,
+                               ctx.membership_lead, hostility, ctx.world[0], ctx.campaign, ctx.legitimacy, mean_ideal,
                                ctx.bloc_ratio, ctx.patron_ratio, ctx.junta_ratio, ctx.lead_count, z)
     decide.accession_logits(p, 0, s, s + 1, arrays, hostility, mean_ideal, z_accession)
     decide.decide(p, 0, s, s + 1, month, arrays, african, ctx.draws, z, 1.0, z_accession, 1.0, ctx.bits)

@@ -237,7 +237,8 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
 @jit
 def advance_run(p: Any, r: int, month: int, arrays: tuple, african: np.ndarray, first: np.ndarray,
                 membership: np.ndarray, membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float,
-                campaign: np.ndarray, legitimacy: np.ndarray, draws: np.ndarray, bits: np.ndarray, mean_ideal: np.ndarray,
+                campaign: np.ndarray, legitimacy: np.ndarray, draws: np.ndarray, bits: np.ndarray,
+                mean_ideal: np.ndarray,
                 bloc_ratio: np.ndarray, patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray,
                 z: np.ndarray, z_accession: np.ndarray) -> None:
     """Every state of run r for one month: the view (rows r of the view arrays), the log-odds (into the

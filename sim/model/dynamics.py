@@ -10,7 +10,7 @@ import numpy as np
 from sim.core.months import parse_month
 from sim.core.params import Params
 from sim.data.datasets import BLOC_CODES, GROUP_CODES, PATRON_CODES
-from sim.model import decide, history, rules
+from sim.model import history, rules
 from sim.model.decide import EVENTS, TALLIES
 from sim.model.scenario import Scenario
 from sim.model.state import ACCEDING, ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, WITHDRAWN, SimState, Static

@@ -96,11 +96,12 @@ class Batch:
         if self.threads > 1:
             numba.set_num_threads(self.threads)
         month(self._numbers, self.month, t, state.arrays(), static.african, static.first, static.membership,
-              static.membership_lead, state.hostility, state.africa_bias, state.legitimacy, self._generators,
+              static.membership_lead, state.hostility, state.africa_bias, state.campaign, state.legitimacy,
+              self._generators,
               self._drawn % 2 == 1, self._draws, bits, *self._view, self._z, self._z_accession, static.population,
               self._world_population, self.counts, self.totals, self.ints, self.floats)
         self._drawn += static.size
-        dynamics.update_legitimacy(state, self.scenario.params, self.counts, arrests)
+        dynamics.update_legitimacy(state, static, self.scenario.params, bits, self.counts, arrests)
         self.floats[0, :, t] = state.legitimacy
         return bits, self.counts
 

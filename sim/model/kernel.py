@@ -64,13 +64,15 @@ def record_all(t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarray, 
 
 @numba.njit(cache=True, inline="always")
 def _run_month(r: int, p, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
-               africa_bias, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
+               africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
+               patron_ratio,
                junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
                floats) -> None:
     """One month of run r: draw, decide, count its events, record its measures."""
     draw_month(generators, r, high_first, draws)
     decide.advance_run(p, r, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
-                       legitimacy, draws, bits, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count, z[r],
+                       campaign, legitimacy, draws, bits, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count,
+                       z[r],
                        z_accession[r])
     record(r, t, arrays[decide.STATUS], arrays[decide.JUNTA], bits, population, world_population, counts, totals,
            ints, floats)
@@ -78,26 +80,26 @@ def _run_month(r: int, p, month, t, arrays, african, first, membership, membersh
 
 @numba.njit(cache=True, parallel=True, nogil=True)
 def month_parallel(p, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
-                   africa_bias, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
+                   africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
                    patron_ratio, junta_ratio, lead_count, z, z_accession, population, world_population, counts,
                    totals, ints, floats) -> None:
     """Month `month` (column t of the measures) of every run, runs spread over the threads."""
     for r in numba.prange(bits.shape[0]):
         _run_month(r, p, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
-                   legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
+                   campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
                    junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
                    floats)
 
 
 @numba.njit(cache=True, nogil=True)
 def month_serial(p, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
-                 africa_bias, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
+                 africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
                  patron_ratio, junta_ratio, lead_count, z, z_accession, population, world_population, counts,
                  totals, ints, floats) -> None:
     """`month_parallel` on the calling thread."""
     for r in range(bits.shape[0]):
         _run_month(r, p, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
-                   legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
+                   campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
                    junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
                    floats)
 

@@ -94,10 +94,11 @@ class IccModel(mesa.Model):
         # the agents' shared structure: references to the arrays above and the state's, the month and the
         # world levels (copied in every month: the model replaces them rather than writing into them)
         self._clock, self._world, self._legitimacy = np.zeros(1, dtype=np.int64), np.zeros(1), np.ones(1)
-        self._hostility = self.state.hostility.copy()
+        self._hostility, self._campaign = self.state.hostility.copy(), self.state.campaign.copy()
         self.context = AgentContext(self.numbers, self.arrays, self.static.african, self.static.first,
                                     self.static.membership, self.static.membership_lead, self._hostility,
-                                    self._legitimacy, self.draws, *self.view, self.z, self.z_accession, self.bits,
+                                    self._campaign, self._legitimacy, self.draws, *self.view, self.z, self.z_accession,
+                                    self.bits,
                                     self._clock, self._world)
         self._take_view, agent_step = bound_view(self.context), bound_step(self.context)
         names = self.world.table["name"].tolist()
@@ -119,6 +120,7 @@ class IccModel(mesa.Model):
         self.draws[:] = self._streams.month()
         self._clock[0], self._world[0] = self.month, self.state.africa_bias
         self._legitimacy[:], self._hostility[:] = self.state.legitimacy, self.state.hostility
+        self._campaign[:] = self.state.campaign
         self._take_view(self.context)
         self.agents.shuffle_do("step")
         counts = dynamics.count(self.bits, len(dynamics.CODES))

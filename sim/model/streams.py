@@ -126,7 +126,8 @@ def draw_month(state: np.ndarray, r: int, high_first: bool, draws: np.ndarray) -
             s = 1
         while s < states:
             raw = a + b + counter
-            a, b, c = b ^ (b >> np.uint64(11)), c + (c << np.uint64(3)), ((c << np.uint64(24)) | (c >> np.uint64(40))) + raw
+            a, b, c = (b ^ (b >> np.uint64(11)), c + (c << np.uint64(3)),
+                       ((c << np.uint64(24)) | (c >> np.uint64(40))) + raw)
             counter += np.uint64(1)
             draws[k, r, s] = raw & np.uint64(MASK32)
             if s + 1 < states:
