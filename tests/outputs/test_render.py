@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import binomtest
 import matplotlib.pyplot as plt
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
@@ -200,6 +201,9 @@ def test_missing_tables_and_wrong_kinds_exit_2(folders: dict[str, Path], tmp_pat
     broken = tmp_path / "broken"
     shutil.copytree(folders["run"], broken)
     (broken / "summary.csv").unlink()
+    assert main(["plot", str(broken)]) == 0  # the Parquet copy is read
+    (broken / "summary.parquet").unlink()
+    capsys.readouterr()
     assert main(["plot", str(broken)]) == 2
     err = capsys.readouterr().err
     assert "broken/summary.csv: missing; the folder is damaged" in err and err.count("\n") == 1
@@ -214,3 +218,10 @@ def test_missing_tables_and_wrong_kinds_exit_2(folders: dict[str, Path], tmp_pat
     assert "broken/summary.csv: 1 rows where" in capsys.readouterr().err
     with pytest.raises(UserError, match="no manifest.json"):
         load(tmp_path)
+
+
+@pytest.mark.parametrize("runs", [1, 7, 200, 10_000])
+def test_the_risk_intervals_are_scipys_wilson_intervals(runs: int) -> None:
+    for k in sorted({0, 1, runs // 3, runs - 1, runs}):
+        expected = binomtest(k, runs).proportion_ci(confidence_level=0.9, method="wilson")
+        assert figures.wilson_interval(k, runs, 0.9) == (expected.low, expected.high)
