@@ -485,7 +485,7 @@ def _backtest(args: argparse.Namespace) -> int:
                                    "budget", "out") if getattr(args, name) is not None]
         if given:
             raise UserError(f"--resume DIR takes the backtest's settings from DIR; drop {', '.join(given)} "
-                            "(only --workers or --scheduler may be given)")
+                            "(only --workers, --threads or --scheduler may be given)")
         if not args.resume.is_dir():
             raise UserError(f"--resume {args.resume}: no such folder")
         with claim(args.resume) as folder:  # a second resume of the same folder is refused
