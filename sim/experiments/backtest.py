@@ -94,8 +94,9 @@ def posterior_draws(sample_size: int, runs: int, seed: int) -> np.ndarray:
 
 
 def forecast(template: Scenario, sample: pd.DataFrame, cutoff: dt.date, horizon_months: int, runs: int,
-             seed: int, shocks: str) -> pd.DataFrame:
-    """The posterior ensemble's events (run, month as an ordinal, iso3, event) over the horizon."""
+             seed: int, shocks: str, threads: int | None = None) -> pd.DataFrame:
+    """The posterior ensemble's events (run, month as an ordinal, iso3, event) over the horizon, on `threads`
+    threads (default: all cores)."""
     chosen = posterior_draws(len(sample), runs, seed)
     parts = []
     for draw in np.unique(chosen):
@@ -103,7 +104,7 @@ def forecast(template: Scenario, sample: pd.DataFrame, cutoff: dt.date, horizon_
         scenario = scenario_at(template.with_params(values, where="posterior"), cutoff, horizon_months, shocks)
         world = ensemble.world_for(scenario)
         _, _, events = ensemble.simulate(world, static_from(world), scenario, seed,
-                                         [int(run) for run in np.flatnonzero(chosen == draw)])
+                                         [int(run) for run in np.flatnonzero(chosen == draw)], threads)
         parts.append(events)
     events = pd.concat(parts, ignore_index=True)
     events = events[events["event"].isin(list(TARGETS))]
@@ -137,13 +138,14 @@ def units(parties: pd.DataFrame, announced: pd.DataFrame, events: pd.DataFrame, 
 
 
 def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, seed: int, shocks: str,
-        budget: int, calibrate: Calibrate = rejection, executor: cf.Executor | None = None) -> Origin:
+        budget: int, calibrate: Calibrate = rejection, executor: cf.Executor | None = None,
+        threads: int | None = None) -> Origin:
     """Calibrate on the record before the cutoff month, forecast from the cutoff with the posterior, and
     set the forecasts beside the record and the baselines."""
     base = scenario_at(template, cutoff, horizon_months, shocks)  # checks the window before calibrating
     months = base.end - base.start
     posterior = calibrate(template, month_of(cutoff) - 1, budget, seed, executor or InlineExecutor())
-    events = forecast(template, posterior.sample, cutoff, horizon_months, runs, seed, shocks)
+    events = forecast(template, posterior.sample, cutoff, horizon_months, runs, seed, shocks, threads)
     table = ensemble.world_for(base).table.set_index("iso3")
     parties = table[table["status"] == "party"]
     first, last = first_day(base.start + 1), first_day(base.end + 1) - dt.timedelta(days=1)

@@ -113,9 +113,11 @@ def founding_accessions(start: int, end: int) -> list[Any]:
             for iso3, m in zip(deposits["iso3"], deposits["month"])]
 
 
-def simulate(scenario: Scenario, overrides: dict[str, float], runs: int, seed: int) -> tuple[Results, pd.DataFrame]:
-    """Run a parameter set over the scenario's window; return the results and the per-run statistics."""
-    results = run_ensemble(scenario.with_params(overrides, where="calibration"), runs, seed)
+def simulate(scenario: Scenario, overrides: dict[str, float], runs: int, seed: int,
+             threads: int | None = None) -> tuple[Results, pd.DataFrame]:
+    """Run a parameter set over the scenario's window on `threads` threads (default: all cores); return the
+    results and the per-run statistics."""
+    results = run_ensemble(scenario.with_params(overrides, where="calibration"), runs, seed, threads=threads)
     months = {m: month_of(pd.Timestamp(m).date()) for m in results.events["month"].unique()}
     events = results.events.assign(month=results.events["month"].map(months).astype("int64"))
     return results, record.per_run(events, runs, results.runs["parties_end"].to_numpy(), scenario.start + 1,
@@ -124,7 +126,7 @@ def simulate(scenario: Scenario, overrides: dict[str, float], runs: int, seed: i
 
 def evaluate(scenario: Scenario, overrides: dict[str, float], runs: int, seed: int) -> dict[str, float]:
     """The ensemble statistics of one parameter set (a task for an executor)."""
-    _, table = simulate(scenario, overrides, runs, seed)
+    _, table = simulate(scenario, overrides, runs, seed, threads=1)  # the draws run side by side on the workers
     return record.statistics(table, scenario.start + 1, scenario.end)
 
 

@@ -10,9 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
-from scipy.stats import qmc
 
 from sim.core.errors import UserError
 from sim.core.params import Params, coerce
@@ -97,11 +94,14 @@ def build(design: str, factors: list[Factor], samples: int, seed: int) -> pd.Dat
         axes = [np.linspace(f.low, f.high, f.levels or 3) for f in factors]
         points = np.array(np.meshgrid(*axes, indexing="ij")).reshape(len(factors), -1).T
     elif design == "lhs":
+        from scipy.stats import qmc  # the samplers load scipy.stats (a second): only when sampling
         unit = qmc.LatinHypercube(d=len(factors), seed=seed).random(samples)
         points = qmc.scale(unit, [f.low for f in factors], [f.high for f in factors])
     elif design == "sobol":
+        from SALib.sample import sobol as sobol_sample
         points = sobol_sample.sample(_problem(factors), samples, calc_second_order=False, seed=seed)
     else:
+        from SALib.sample import morris as morris_sample
         points = morris_sample.sample(_problem(factors), samples, num_levels=MORRIS_LEVELS, seed=seed)
     return pd.DataFrame(points, columns=names)
 

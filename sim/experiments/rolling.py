@@ -73,14 +73,16 @@ def save(folder: Path, origin: backtest.Origin) -> None:
 
 
 def run_origin(template: Scenario, cutoff: dt.date, settings: dict[str, Any],
-               executor: cf.Executor | None = None) -> backtest.Origin:
-    """One origin (a task for an executor)."""
+               executor: cf.Executor | None = None, threads: int | None = None) -> backtest.Origin:
+    """One origin (a task for an executor); its forecast runs on `threads` threads (default: all cores)."""
     return backtest.run(template, cutoff, settings["horizon_months"], settings["runs"], settings["seed"],
-                        settings["shocks"], settings["budget"], executor=executor or InlineExecutor())
+                        settings["shocks"], settings["budget"], executor=executor or InlineExecutor(),
+                        threads=threads)
 
 
 def execute(folder: Path, template: Scenario, settings: dict[str, Any], executor: cf.Executor,
-            progress: Callable[[int], None] = lambda n: None, in_flight: int | None = None) -> None:
+            progress: Callable[[int], None] = lambda n: None, in_flight: int | None = None,
+            threads: int | None = None) -> None:
     """Run the origins that have no chunks in `folder`, keeping at most `in_flight` submitted at once
     (all if None; see execution.in_flight), and write each as it finishes."""
     (folder / CHUNKS).mkdir(exist_ok=True)
@@ -88,13 +90,13 @@ def execute(folder: Path, template: Scenario, settings: dict[str, Any], executor
     todo = [c for c in cutoffs if c not in done(folder, cutoffs)]
     progress(len(cutoffs) - len(todo))
     if len(todo) == 1:
-        save(folder, run_origin(template, dt.date.fromisoformat(todo[0]), settings, executor))
+        save(folder, run_origin(template, dt.date.fromisoformat(todo[0]), settings, executor, threads))
         progress(1)
         return
     remaining = iter(todo)
 
     def submit(count: int | None) -> set[cf.Future]:
-        return {executor.submit(run_origin, template, dt.date.fromisoformat(c), settings)
+        return {executor.submit(run_origin, template, dt.date.fromisoformat(c), settings, None, threads)
                 for c in itertools.islice(remaining, count)}
 
     pending = submit(in_flight)

@@ -3,8 +3,6 @@ Morris elementary effects, each with its confidence interval."""
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import sobol as sobol_analyze
 
 from sim.experiments.design import MORRIS_LEVELS
 
@@ -13,6 +11,7 @@ OUTCOMES = {"parties_end_mean": "States Parties at the end", "further_exits_mean
 
 def indices(design: str, raw: pd.DataFrame, summary: pd.DataFrame, factors: list[dict], seed: int) -> pd.DataFrame:
     """Tidy table: outcome, parameter, index, value, conf (the half-width of its 95 % interval)."""
+    from SALib.analyze import morris as morris_analyze, sobol as sobol_analyze  # SALib loads scipy.stats: a second
     problem = {"num_vars": len(factors), "names": [f["name"] for f in factors],
                "bounds": [[f["low"], f["high"]] for f in factors]}
     rows = []

@@ -42,7 +42,8 @@ class PointResult:
 def run_point(scenario: Scenario, point: int, overrides: dict[str, Any], runs: int, seed: int) -> PointResult:
     """Run one design point; an exception is returned as text, not raised, so a sweep carries on."""
     try:
-        results = run_ensemble(scenario.with_params(overrides, where=f"design point {point}"), runs, seed)
+        results = run_ensemble(scenario.with_params(overrides, where=f"design point {point}"), runs, seed,
+                               threads=1)  # the points run side by side on the executor's workers
     except Exception:  # noqa: BLE001 - any failure of one point is recorded and the sweep goes on
         return PointResult(point, None, None, traceback.format_exc(limit=3).strip().splitlines()[-1])
     values = pd.DataFrame({name: [value] * len(results.runs) for name, value in overrides.items()})

@@ -8,34 +8,18 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, NoReturn
-
-import pandas as pd
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 from sim import __version__
 from sim.core import interrupts
 from sim.core.errors import UserError
 from sim.core.months import format_month, parse_date, parse_month
-from sim.core.params import Params
-from sim.data import datasets
-from sim.data.world import build_world
-from sim.experiments import backtest as backtests
-from sim.experiments import backtest_folder, calibration, execution, rolling, sweep, sweep_folder
-from sim.experiments import design as designs
-from sim.experiments.compare import comparison_table
-from sim.model import scenario as scenarios
-from sim.model.ensemble import Results, run_ensemble
-from sim.outputs import fitcheck, render, report, validation
-from sim.outputs.figures import KINDS
-from sim.outputs.render import WIDTHS
-from sim.store import folders
-from sim.store.atomic import claim, whole_folder
-from sim.store.exits import exits_table, group_exits
-from sim.store.integrity import seal
-from sim.store.output import write_csv, write_table
-from sim.store.provenance import environment, run_manifest
-from sim.store.summary import summarise
+
+if TYPE_CHECKING:  # the heavy modules are imported by the commands that need them, to start quickly
+    import pandas as pd
+
+    from sim.model.ensemble import Results
+    from sim.model.scenario import Scenario
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,102 +33,146 @@ class _Parser(argparse.ArgumentParser):
         return super().add_argument(*args, **kwargs)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="iccsim", description="Scenario simulator of withdrawals from the Rome Statute.")
-    parser.add_argument("--version", action="version", version=f"iccsim {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    commands.add_parser("list", help="named scenarios with their descriptions")
-    show = commands.add_parser("show", help="a scenario's resolved parameters and events")
-    show.add_argument("scenario")
-    states = commands.add_parser("states", help="the table of states as of a date")
-    states.add_argument("--as-of", default=str(datasets.DATA_END), help="YYYY-MM-DD (default: the data's end)")
-    states.add_argument("--csv", action="store_true", help="print CSV instead of a table")
-    run = commands.add_parser("run", help="run an ensemble of a scenario")
-    run.add_argument("scenario", help="a scenario name (see `iccsim list`) or a path to a .toml file")
-    run.add_argument("--runs", type=_positive, default=200, help="number of runs (default: 200)")
-    run.add_argument("--seed", type=_seed, default=0, help="root seed (default: 0)")
-    run.add_argument("--start", help="YYYY-MM, overrides the scenario's start")
-    run.add_argument("--end", help="YYYY-MM, overrides the scenario's end")
-    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
-    run.add_argument("--out", type=Path, help="output folder (default: results/<scenario>-<timestamp>)")
-    compare = commands.add_parser("compare", help="run scenarios with common random numbers and compare them")
-    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="names or .toml paths; the first is "
-                         "the reference for paired differences")
-    compare.add_argument("--runs", type=_positive, default=200, help="runs per scenario (default: 200)")
-    compare.add_argument("--seed", type=_seed, default=0, help="root seed, shared by all scenarios (default: 0)")
-    compare.add_argument("--out", type=Path, help="output folder (default: results/compare-<timestamp>)")
-    plot = commands.add_parser("plot", help="render figures from a saved results folder")
-    plot.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
-    plot.add_argument("--kind", action="append", choices=list(KINDS), help="a figure kind (repeatable; "
-                      "default: all that fit the folder)")
-    plot.add_argument("--format", default="png", help="png, pdf, svg, comma-separated (default: png)")
-    plot.add_argument("--size", choices=list(WIDTHS), default="single", help="journal column width (default: single)")
-    backtest = commands.add_parser("backtest", help="score forecasts made at past cutoffs against the record")
-    origins = backtest.add_mutually_exclusive_group()
+def _list_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _show_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario")
+
+
+def _states_arguments(parser: argparse.ArgumentParser) -> None:
+    from sim.data import datasets
+    parser.add_argument("--as-of", default=str(datasets.DATA_END), help="YYYY-MM-DD (default: the data's end)")
+    parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+
+
+def _threads_argument(parser: argparse.ArgumentParser, what: str = "the ensemble's compiled month") -> None:
+    parser.add_argument("--threads", type=_positive, help=f"threads for {what} (default: all cores; the results "
+                        "do not depend on it)")
+
+
+def _run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="a scenario name (see `iccsim list`) or a path to a .toml file")
+    parser.add_argument("--runs", type=_positive, default=200, help="number of runs (default: 200)")
+    parser.add_argument("--seed", type=_seed, default=0, help="root seed (default: 0)")
+    parser.add_argument("--start", help="YYYY-MM, overrides the scenario's start")
+    parser.add_argument("--end", help="YYYY-MM, overrides the scenario's end")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
+    _threads_argument(parser)
+    parser.add_argument("--out", type=Path, help="output folder (default: results/<scenario>-<timestamp>)")
+
+
+def _compare_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="names or .toml paths; the first is "
+                        "the reference for paired differences")
+    parser.add_argument("--runs", type=_positive, default=200, help="runs per scenario (default: 200)")
+    parser.add_argument("--seed", type=_seed, default=0, help="root seed, shared by all scenarios (default: 0)")
+    _threads_argument(parser)
+    parser.add_argument("--out", type=Path, help="output folder (default: results/compare-<timestamp>)")
+
+
+def _plot_arguments(parser: argparse.ArgumentParser) -> None:
+    from sim.outputs.figures import KINDS
+    from sim.outputs.render import WIDTHS
+    parser.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
+    parser.add_argument("--kind", action="append", choices=list(KINDS), help="a figure kind (repeatable; "
+                        "default: all that fit the folder)")
+    parser.add_argument("--format", default="png", help="png, pdf, svg, comma-separated (default: png)")
+    parser.add_argument("--size", choices=list(WIDTHS), default="single", help="journal column width (default: single)")
+
+
+def _backtest_arguments(parser: argparse.ArgumentParser) -> None:
+    from sim.experiments import backtest as backtests
+    origins = parser.add_mutually_exclusive_group()
     origins.add_argument("--cutoff", help="YYYY-MM-DD: one origin; the model starts in this month, with the data as "
                          "known on its first day")
     origins.add_argument("--cutoffs", metavar="FIRST:LAST:STEP_MONTHS", help="rolling origins, e.g. "
                          "2008-01-01:2025-01-01:12")
-    backtest.add_argument("--horizon-months", type=_positive, help="months forecast from each origin, cut at the "
-                          "data's end (default: 24)")
-    backtest.add_argument("--runs", type=_positive, help="runs per origin (default: 500)")
-    backtest.add_argument("--seed", type=_seed, help="default: 0")
-    backtest.add_argument("--shocks", choices=backtests.SHOCKS, help="none (default): the model makes its own "
-                          "coups and patron changes after the cutoff; known: the record's are replayed, a "
-                          "forecast given the future")
-    backtest.add_argument("--scenario", help="parameters from this scenario (default: baseline)")
-    backtest.add_argument("--budget", type=_positive, help="parameter sets for each origin's calibration on the "
-                          f"record before it (see calibrate; default: {backtests.BUDGET})")
-    backtest.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
-    backtest.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
-    backtest.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted backtest in DIR")
-    backtest.add_argument("--out", type=Path, help="output folder (default: results/backtest-<cutoffs>-<timestamp>)")
-    calibrate = commands.add_parser("calibrate", help="fit the parameters the literature leaves open to the record")
-    calibrate.add_argument("--from", dest="start", default=datasets.FIRST_MONTH,
-                           help=f"YYYY-MM: the runs start in this month (default: {datasets.FIRST_MONTH})")
-    calibrate.add_argument("--to", dest="end", default=datasets.LAST_START_MONTH,
-                           help=f"YYYY-MM: the last month of the record fitted (default: {datasets.LAST_START_MONTH})")
-    calibrate.add_argument("--budget", type=_positive, default=calibration.BUDGET,
-                           help="parameter sets drawn for the withdrawal stage; the coup stage draws an eighth "
-                                f"(at least 16) (default: {calibration.BUDGET})")
-    calibrate.add_argument("--runs", type=_positive, default=calibration.RUNS_PER_DRAW,
-                           help=f"runs per parameter set (default: {calibration.RUNS_PER_DRAW})")
-    calibrate.add_argument("--accept", type=_share, default=calibration.ACCEPT,
-                           help=f"share of parameter sets kept, the closest to the record (default: {calibration.ACCEPT})")
-    calibrate.add_argument("--check-runs", type=_positive, default=500,
-                           help="runs at the fitted values for the fit diagnostics (default: 500)")
-    calibrate.add_argument("--seed", type=_seed, default=0, help="default: 0")
-    calibrate.add_argument("--scenario", default="baseline", help="fixed parameters from this scenario "
-                           "(default: baseline)")
-    calibrate.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
-    calibrate.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
-    calibrate.add_argument("--out", type=Path, help="output folder (default: results/calibration-<timestamp>)")
-    explore = commands.add_parser("explore", help="a local web page to run scenarios and step one run "
-                                  "(needs the explore extra)")
-    explore.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
-                         "machine only)")
-    explore.add_argument("--port", type=_port, default=8765, help="default: 8765; 0 picks a free port")
-    report = commands.add_parser("report", help="write a brief (Markdown, HTML, PDF) from a results folder")
-    report.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
-    sweep = commands.add_parser("sweep", help="run a design of parameter sets, each several times")
-    sweep.add_argument("scenario", nargs="?", help="a scenario name or .toml path (not with --resume)")
-    sweep.add_argument("--vary", action="append", default=[], metavar="KEY=LOW:HIGH[:N]",
-                       help="a parameter to vary over [LOW, HIGH]; N grid levels (default 3); repeatable")
-    sweep.add_argument("--design", choices=designs.DESIGNS, help="default: grid")
-    sweep.add_argument("--samples", type=_positive,
-                       help="LHS points, Sobol base samples (points = N x (k + 2)) or Morris trajectories "
-                            "(points = N x (k + 1)); default: 16")
-    sweep.add_argument("--design-file", type=Path, help="CSV of explicit parameter sets instead of --vary")
-    sweep.add_argument("--runs", type=_positive, help="runs per design point (default: 20)")
-    sweep.add_argument("--seed", type=_seed, help="root seed (default: 0)")
-    sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                       help="a parameter fixed for the whole sweep")
-    sweep.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
-    sweep.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
-    sweep.add_argument("--yes", action="store_true", help=f"run a sweep of more than "
-                       f"{designs.CONFIRM_RUNS} runs (points x runs per point)")
-    sweep.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep in DIR")
-    sweep.add_argument("--out", type=Path, help="output folder (default: results/sweep-<scenario>-<timestamp>)")
+    parser.add_argument("--horizon-months", type=_positive, help="months forecast from each origin, cut at the "
+                        "data's end (default: 24)")
+    parser.add_argument("--runs", type=_positive, help="runs per origin (default: 500)")
+    parser.add_argument("--seed", type=_seed, help="default: 0")
+    parser.add_argument("--shocks", choices=backtests.SHOCKS, help="none (default): the model makes its own "
+                        "coups and patron changes after the cutoff; known: the record's are replayed, a "
+                        "forecast given the future")
+    parser.add_argument("--scenario", help="parameters from this scenario (default: baseline)")
+    parser.add_argument("--budget", type=_positive, help="parameter sets for each origin's calibration on the "
+                        f"record before it (see calibrate; default: {backtests.BUDGET})")
+    parser.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
+    _threads_argument(parser, "each origin's forecast ensemble")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    parser.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted backtest in DIR")
+    parser.add_argument("--out", type=Path, help="output folder (default: results/backtest-<cutoffs>-<timestamp>)")
+
+
+def _calibrate_arguments(parser: argparse.ArgumentParser) -> None:
+    from sim.data import datasets
+    from sim.experiments import calibration
+    parser.add_argument("--from", dest="start", default=datasets.FIRST_MONTH,
+                        help=f"YYYY-MM: the runs start in this month (default: {datasets.FIRST_MONTH})")
+    parser.add_argument("--to", dest="end", default=datasets.LAST_START_MONTH,
+                        help=f"YYYY-MM: the last month of the record fitted (default: {datasets.LAST_START_MONTH})")
+    parser.add_argument("--budget", type=_positive, default=calibration.BUDGET,
+                        help="parameter sets drawn for the withdrawal stage; the coup stage draws an eighth "
+                             f"(at least 16) (default: {calibration.BUDGET})")
+    parser.add_argument("--runs", type=_positive, default=calibration.RUNS_PER_DRAW,
+                        help=f"runs per parameter set (default: {calibration.RUNS_PER_DRAW})")
+    parser.add_argument("--accept", type=_share, default=calibration.ACCEPT,
+                        help=f"share of parameter sets kept, the closest to the record (default: {calibration.ACCEPT})")
+    parser.add_argument("--check-runs", type=_positive, default=500,
+                        help="runs at the fitted values for the fit diagnostics (default: 500)")
+    parser.add_argument("--seed", type=_seed, default=0, help="default: 0")
+    parser.add_argument("--scenario", default="baseline", help="fixed parameters from this scenario "
+                        "(default: baseline)")
+    parser.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    parser.add_argument("--out", type=Path, help="output folder (default: results/calibration-<timestamp>)")
+
+
+def _explore_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
+                        "machine only)")
+    parser.add_argument("--port", type=_port, default=8765, help="default: 8765; 0 picks a free port")
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
+
+
+def _sweep_arguments(parser: argparse.ArgumentParser) -> None:
+    from sim.experiments import design as designs
+    parser.add_argument("scenario", nargs="?", help="a scenario name or .toml path (not with --resume)")
+    parser.add_argument("--vary", action="append", default=[], metavar="KEY=LOW:HIGH[:N]",
+                        help="a parameter to vary over [LOW, HIGH]; N grid levels (default 3); repeatable")
+    parser.add_argument("--design", choices=designs.DESIGNS, help="default: grid")
+    parser.add_argument("--samples", type=_positive,
+                        help="LHS points, Sobol base samples (points = N x (k + 2)) or Morris trajectories "
+                             "(points = N x (k + 1)); default: 16")
+    parser.add_argument("--design-file", type=Path, help="CSV of explicit parameter sets instead of --vary")
+    parser.add_argument("--runs", type=_positive, help="runs per design point (default: 20)")
+    parser.add_argument("--seed", type=_seed, help="root seed (default: 0)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a parameter fixed for the whole sweep")
+    parser.add_argument("--workers", type=_positive, help="local threads (default: all cores; 1 = serial)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    parser.add_argument("--yes", action="store_true", help=f"run a sweep of more than "
+                        f"{designs.CONFIRM_RUNS} runs (points x runs per point)")
+    parser.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep in DIR")
+    parser.add_argument("--out", type=Path, help="output folder (default: results/sweep-<scenario>-<timestamp>)")
+
+
+def _parser(argv: list[str]) -> argparse.ArgumentParser:
+    """The parser, with the arguments of the command named in `argv` only: filling in a command's
+    arguments may import what its defaults come from, which the other commands need not wait for."""
+    parser = _Parser(prog="iccsim", description="Scenario simulator of withdrawals from the Rome Statute.")
+    parser.add_argument("--version", action="version", version=f"iccsim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    named = next((word for word in argv if not word.startswith("-")), None)
+    for name, (text, arguments, _) in COMMANDS.items():
+        command = commands.add_parser(name, help=text)
+        if name == named:
+            arguments(command)
     return parser
 
 
@@ -192,10 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     with interrupts.handled():  # SIGTERM stops a command as Ctrl-C does, compiled code included
         try:
             try:
-                args = _parser().parse_args(argv)
+                argv = sys.argv[1:] if argv is None else argv
+                args = _parser(argv).parse_args(argv)
             except SystemExit as exc:  # --help and --version have printed what was asked
                 return int(exc.code or 0)
-            return COMMANDS[args.command](args)
+            return COMMANDS[args.command][2](args)
         except UserError as exc:
             print(f"iccsim: error: {_one_line(str(exc))}", file=sys.stderr)
             return 2
@@ -224,6 +253,7 @@ def _one_line(message: str) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from sim.model import scenario as scenarios
     for name in scenarios.available():
         loaded = scenarios.load(name)
         print(f"{name:26s} {loaded.title}")
@@ -231,6 +261,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from sim.core.params import Params
+    from sim.model import scenario as scenarios
     chosen = scenarios.load(args.scenario)
     shown = {"differences": chosen.differences()} if chosen.parent else {}
     shown |= {"resolved": chosen.describe(),
@@ -245,6 +277,9 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _states(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from sim.data.world import build_world
     table = build_world(parse_date(args.as_of, "--as-of")).table
     columns = ["iso3", "name", "un_group", "status", "entry_into_force", "notified", "effective",
                "population_thousands", "ideal_point", "divergence", "patron", "patron_strength", "junta",
@@ -273,6 +308,13 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from sim.model import scenario as scenarios
+    from sim.outputs import render
+    from sim.store import folders
+    from sim.store.atomic import whole_folder
+    from sim.store.exits import group_exits
+    from sim.store.integrity import seal
+    from sim.store.provenance import run_manifest
     chosen = scenarios.load(args.scenario)
     chosen = chosen.with_window(parse_month(args.start, "--start") if args.start else None,
                                 parse_month(args.end, "--end") if args.end else None)
@@ -283,9 +325,10 @@ def _run(args: argparse.Namespace) -> int:
     with whole_folder(args.out, _default_out(chosen.name)) as staged:
         started = time.time()
         results = _ensemble(chosen, args)
-        _write_results(staged.path, results, chosen)
-        seal(staged.path, run_manifest([chosen], [results], args.runs, args.seed, started))
-        render.plot_folder(staged.path)
+        tables = _write_results(staged.path, chosen.name, results, chosen)
+        manifest = seal(staged.path, run_manifest([chosen], [results], args.runs, args.seed, started))
+        render.plot(folders.ResultFolder(staged.path, "run", manifest, [tables]), None, ("png",), "single",
+                    staged.path / "figures")
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
     print(f"P(any further exit by {format_month(chosen.end)}): EU member {shares['p_any_eu_exit']:.3f} "
@@ -295,20 +338,29 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from sim.experiments.compare import comparison_table
+    from sim.model import scenario as scenarios
+    from sim.outputs import render
+    from sim.store import folders
+    from sim.store.atomic import whole_folder
+    from sim.store.integrity import seal
+    from sim.store.output import write_csv
+    from sim.store.provenance import run_manifest
     chosen = [scenarios.load(name) for name in args.scenarios]
     labels = folders.labels([c.name for c in chosen])
     with whole_folder(args.out, _default_out("compare")) as staged:
         folder = staged.path
         started = time.time()
-        results = []
+        results, tables = [], []
         for label, scenario in zip(labels, chosen):
             (folder / label).mkdir()
             results.append(_ensemble(scenario, args))
-            _write_results(folder / label, results[-1], scenario)
+            tables.append(_write_results(folder / label, label, results[-1], scenario))
         table = comparison_table(labels, results, scenarios=chosen)
         write_csv(folder / "comparison.csv", table)
-        seal(folder, run_manifest(chosen, results, args.runs, args.seed, started))
-        render.plot_folder(folder)
+        manifest = seal(folder, run_manifest(chosen, results, args.runs, args.seed, started))
+        render.plot(folders.ResultFolder(folder, "compare", manifest, tables, comparison=table), None, ("png",),
+                    "single", folder / "figures")
     print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
                  "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"wrote {staged.target}")
@@ -316,6 +368,12 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from sim.experiments import design as designs
+    from sim.experiments import execution, sweep, sweep_folder
+    from sim.model import scenario as scenarios
+    from sim.store.atomic import claim
     started = time.time()
     if args.resume:
         given = [name for name in ("scenario", "vary", "design_file", "set", "out", "design", "samples", "runs", "seed")
@@ -330,7 +388,7 @@ def _sweep(args: argparse.Namespace) -> int:
             chosen = sweep_folder.resumed_scenario(settings)
             raw = pd.read_csv(folder / "design.csv").drop(columns="point")
             values = designs.values(raw, "--resume design.csv")
-            with execution.executor(args.workers, args.scheduler) as pool:
+            with execution.executor(args.workers, args.scheduler, threads=True) as pool:
                 return _execute_sweep(folder, chosen, raw, values, settings, args, pool, started)
     if not args.scenario:
         raise UserError("sweep: name a scenario (or give --resume DIR)")
@@ -352,16 +410,20 @@ def _sweep(args: argparse.Namespace) -> int:
     values = designs.values(raw)
     settings = sweep_folder.settings_for(args.scenario, overrides, "file" if args.design_file else args.design,
                                          args.samples, factors, args.runs, args.seed)
-    with execution.executor(args.workers, args.scheduler) as pool:  # first, so an unreachable scheduler leaves no folder
+    with execution.executor(args.workers, args.scheduler, threads=True) as pool:  # first, so an unreachable scheduler leaves no folder
         with claim(args.out, _default_out(f"sweep-{chosen.name}")) as folder:
             sweep_folder.start(folder, chosen, raw, settings)
             return _execute_sweep(folder, chosen, raw, values, settings, args, pool, started)
 
 
-def _execute_sweep(folder: Path, chosen: scenarios.Scenario, raw: pd.DataFrame, values: pd.DataFrame,
+def _execute_sweep(folder: Path, chosen: "Scenario", raw: "pd.DataFrame", values: "pd.DataFrame",
                    settings: dict, args: argparse.Namespace, pool: cf.Executor, started: float) -> int:
     """Run the points of a started sweep that have no whole chunks, then assemble its tables; an
     interrupted or failing sweep keeps its finished points for --resume."""
+    from tqdm import tqdm
+
+    from sim.experiments import execution, sweep, sweep_folder
+    from sim.outputs import render
     keep = f"finished points are kept in {folder}: continue with iccsim sweep --resume {folder}"
     try:
         done, damaged = sweep.check_chunks(folder, len(values))
@@ -389,27 +451,41 @@ def _default_out(name: str) -> Path:
     return Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
-def _ensemble(chosen: scenarios.Scenario, args: argparse.Namespace) -> Results:
+def _ensemble(chosen: "Scenario", args: argparse.Namespace) -> "Results":
+    from tqdm import tqdm
+
+    from sim.model.ensemble import run_ensemble
     with tqdm(total=args.runs, desc=chosen.name, unit="run", disable=None, file=sys.stderr) as bar:
-        return run_ensemble(chosen, args.runs, args.seed, progress=bar.update)
+        return run_ensemble(chosen, args.runs, args.seed, progress=bar.update, threads=args.threads)
 
 
-def _write_results(folder: Path, results: Results, chosen: scenarios.Scenario) -> None:
-    """A scenario's run tables, their summary and who leaves (exits.csv)."""
-    for name in ("runs", "timeseries", "events"):
-        write_table(folder, name, getattr(results, name))
-    write_csv(folder / "summary.csv", summarise(results.timeseries))
+def _write_results(folder: Path, label: str, results: "Results", chosen: "Scenario") -> Any:
+    """A scenario's run tables, their summary and who leaves (exits.csv); returns the tables as the figures
+    read them."""
+    from sim.store import folders
+    from sim.store.exits import exits_table
+    from sim.store.output import write_csv, write_table
+    from sim.store.summary import summarise
+    summary = summarise(results.timeseries)
+    for name, table in (("runs", results.runs), ("timeseries", results.timeseries), ("events", results.events),
+                        ("summary", summary)):
+        write_table(folder, name, table)
     write_csv(folder / "exits.csv", exits_table(results, chosen))
+    return folders.ScenarioTables(label, results.runs, results.timeseries, results.events, summary)
 
 
 def _backtest(args: argparse.Namespace) -> int:
+    from sim.experiments import backtest as backtests
+    from sim.experiments import backtest_folder, rolling, sweep_folder
+    from sim.model import scenario as scenarios
+    from sim.store.atomic import claim
     started = time.time()
     if args.resume:
         given = [name for name in ("cutoff", "cutoffs", "horizon_months", "runs", "seed", "shocks", "scenario",
                                    "budget", "out") if getattr(args, name) is not None]
         if given:
             raise UserError(f"--resume DIR takes the backtest's settings from DIR; drop {', '.join(given)} "
-                            "(only --workers or --scheduler may be given)")
+                            "(only --workers, --threads or --scheduler may be given)")
         if not args.resume.is_dir():
             raise UserError(f"--resume {args.resume}: no such folder")
         with claim(args.resume) as folder:  # a second resume of the same folder is refused
@@ -434,15 +510,20 @@ def _backtest(args: argparse.Namespace) -> int:
             return _execute_backtest(folder, template, settings, args, started)
 
 
-def _execute_backtest(folder: Path, template: scenarios.Scenario, settings: dict, args: argparse.Namespace,
+def _execute_backtest(folder: Path, template: "Scenario", settings: dict, args: argparse.Namespace,
                       started: float) -> int:
     """Run the origins not yet done, then score, write and draw the backtest's tables."""
+    from tqdm import tqdm
+
+    from sim.experiments import backtest_folder, execution, rolling
+    from sim.outputs import render, validation
+    from sim.store.provenance import environment
     try:
         with execution.executor(args.workers, args.scheduler) as pool, \
                 tqdm(total=len(settings["cutoffs"]), desc="backtest", unit="origin", disable=None,
                      file=sys.stderr) as bar:
             rolling.execute(folder, template, settings, pool, bar.update,
-                            execution.in_flight(args.workers, args.scheduler))
+                            execution.in_flight(args.workers, args.scheduler), args.threads)
     except KeyboardInterrupt:
         print(f"iccsim: interrupted; finished origins are kept in {folder}: continue with "
               f"iccsim backtest --resume {folder}", file=sys.stderr)
@@ -465,6 +546,15 @@ def _execute_backtest(folder: Path, template: scenarios.Scenario, settings: dict
 
 
 def _calibrate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.experiments import calibration, execution
+    from sim.model import scenario as scenarios
+    from sim.outputs import fitcheck, render
+    from sim.store.atomic import whole_folder
+    from sim.store.integrity import seal
+    from sim.store.output import write_csv
+    from sim.store.provenance import environment
     start, end = parse_month(args.start, "--from"), parse_month(args.end, "--to")
     template = scenarios.load(args.scenario)
     calibration.stages(template, start, end)  # checks the window before anything runs
@@ -508,19 +598,33 @@ def _explore(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from sim.outputs import report
     written = report.write(args.folder)
     print(f"wrote {', '.join(str(p) for p in written)}")
     return 0
 
 
 def _plot(args: argparse.Namespace) -> int:
+    from sim.outputs import render
     written = render.plot_folder(args.folder, args.kind, render.parse_formats(args.format), args.size)
     print(f"wrote {len(written)} files in {args.folder / 'figures'}")
     return 0
 
 
-COMMANDS = {"list": _list, "show": _show, "states": _states, "run": _run, "compare": _compare, "sweep": _sweep,
-            "plot": _plot, "report": _report, "backtest": _backtest, "calibrate": _calibrate, "explore": _explore}
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
+    "list": ("named scenarios with their descriptions", _list_arguments, _list),
+    "show": ("a scenario's resolved parameters and events", _show_arguments, _show),
+    "states": ("the table of states as of a date", _states_arguments, _states),
+    "run": ("run an ensemble of a scenario", _run_arguments, _run),
+    "compare": ("run scenarios with common random numbers and compare them", _compare_arguments, _compare),
+    "plot": ("render figures from a saved results folder", _plot_arguments, _plot),
+    "backtest": ("score forecasts made at past cutoffs against the record", _backtest_arguments, _backtest),
+    "calibrate": ("fit the parameters the literature leaves open to the record", _calibrate_arguments, _calibrate),
+    "explore": ("a local web page to run scenarios and step one run (needs the explore extra)", _explore_arguments,
+                _explore),
+    "report": ("write a brief (Markdown, HTML, PDF) from a results folder", _report_arguments, _report),
+    "sweep": ("run a design of parameter sets, each several times", _sweep_arguments, _sweep),
+}  # name: (help, its arguments, the command)
 
 
 if __name__ == "__main__":

@@ -235,22 +235,20 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
 
 
 @jit
-def advance(p: Any, month: int, arrays: tuple, african: np.ndarray, first: np.ndarray, membership: np.ndarray,
-            membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float, campaign: np.ndarray,
-            legitimacy: np.ndarray, draws: np.ndarray, bits: np.ndarray, blocs: int) -> None:
-    """Every state of every run for one month; `draws` has shape (processes, runs, states) and the
-    events are added to `bits` (runs, states)."""
-    runs, states = bits.shape
-    mean_ideal, junta_ratio = np.empty(runs), np.empty(runs)
-    bloc_ratio, lead_count = np.empty((runs, blocs)), np.empty((runs, blocs))
-    patron_ratio = np.empty((runs, hostility.shape[0]))
-    z, z_accession = np.empty(states), np.empty(states)
-    for r in range(runs):
-        peer_view(p, r, month, arrays, first, membership, membership_lead, mean_ideal, bloc_ratio, patron_ratio,
-                  junta_ratio, lead_count)
-        top = announcement_logits(p, r, 0, states, month, arrays, african, first, membership, membership_lead,
-                                  hostility, africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio,
-                                  junta_ratio, lead_count, z)
-        top_accession = accession_logits(p, r, 0, states, arrays, hostility, mean_ideal, z_accession)
-        decide(p, r, 0, states, month, arrays, african, draws, z, rules.monthly_from_logit(top), z_accession,
-               rules.monthly_from_logit(top_accession), bits)
+def advance_run(p: Any, r: int, month: int, arrays: tuple, african: np.ndarray, first: np.ndarray,
+                membership: np.ndarray, membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float,
+                campaign: np.ndarray, legitimacy: np.ndarray, draws: np.ndarray, bits: np.ndarray,
+                mean_ideal: np.ndarray,
+                bloc_ratio: np.ndarray, patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray,
+                z: np.ndarray, z_accession: np.ndarray) -> None:
+    """Every state of run r for one month: the view (rows r of the view arrays), the log-odds (into the
+    scratch arrays z and z_accession, one value per state) and the decisions, added to `bits` (runs, states)."""
+    states = bits.shape[1]
+    peer_view(p, r, month, arrays, first, membership, membership_lead, mean_ideal, bloc_ratio, patron_ratio,
+              junta_ratio, lead_count)
+    top = announcement_logits(p, r, 0, states, month, arrays, african, first, membership, membership_lead,
+                              hostility, africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio,
+                              junta_ratio, lead_count, z)
+    top_accession = accession_logits(p, r, 0, states, arrays, hostility, mean_ideal, z_accession)
+    decide(p, r, 0, states, month, arrays, african, draws, z, rules.monthly_from_logit(top), z_accession,
+           rules.monthly_from_logit(top_accession), bits)

@@ -10,7 +10,7 @@ import numpy as np
 from sim.core.months import parse_month
 from sim.core.params import Params
 from sim.data.datasets import BLOC_CODES, GROUP_CODES, PATRON_CODES
-from sim.model import decide, history, rules
+from sim.model import history, rules
 from sim.model.decide import EVENTS, TALLIES
 from sim.model.scenario import Scenario
 from sim.model.state import ACCEDING, ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, WITHDRAWN, SimState, Static
@@ -30,7 +30,22 @@ class ScheduledEvent:
 
 
 def schedule(scenario: Scenario, static: Static) -> dict[int, list[ScheduledEvent]]:
-    """Scenario events by month, for months inside the run window (after the start month)."""
+    """Scenario events by month, for months inside the run window (after the start month). Built once
+    per window, events and states and then shared (read-only): a calibration stage runs one window, with
+    thousands of replayed events, for every parameter set it draws."""
+    key = (scenario.start, scenario.end, scenario.replay, repr(scenario.events), static.iso3,
+           static.group.tobytes(), static.bloc_members.tobytes())
+    if key not in _SCHEDULES:
+        if len(_SCHEDULES) >= 16:
+            _SCHEDULES.pop(next(iter(_SCHEDULES)))  # the oldest
+        _SCHEDULES[key] = _schedule(scenario, static)
+    return _SCHEDULES[key]
+
+
+_SCHEDULES: dict[tuple, dict[int, list[ScheduledEvent]]] = {}
+
+
+def _schedule(scenario: Scenario, static: Static) -> dict[int, list[ScheduledEvent]]:
     by_month: dict[int, list[ScheduledEvent]] = {}
     shocks = history.known_shocks(scenario.replay, scenario.start, scenario.end)
     for event in sorted([*scenario.events, *shocks], key=lambda e: parse_month(e.month)):
@@ -113,20 +128,6 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
         elif event.kind == "legitimacy":
             state.legitimacy[:] = np.clip(state.legitimacy + spec.delta, 0.0, 1.0)
     return arrests
-
-
-def step(state: SimState, static: Static, p: Params, draws: np.ndarray, events: list[ScheduledEvent],
-         month: int) -> tuple[np.ndarray, np.ndarray]:
-    """Advance every replicate by one month; return the month's event bits (runs, states) and their
-    counts per run and event code (runs, codes)."""
-    bits = np.zeros(state.status.shape, dtype=np.int16)
-    arrests = apply_scheduled(state, events, month, p, bits)
-    decide.advance(rules.numbers(p), month, state.arrays(), static.african, static.first, static.membership,
-                   static.membership_lead, state.hostility, state.africa_bias, state.campaign, state.legitimacy, draws,
-                   bits, len(BLOC_CODES))
-    counts = count(bits, len(CODES))
-    update_legitimacy(state, static, p, bits, counts, arrests)
-    return bits, counts
 
 
 @numba.njit(cache=True)

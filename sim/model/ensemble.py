@@ -1,23 +1,26 @@
-"""Many runs of a scenario advanced in lockstep, collected into tidy tables."""
+"""Many runs of a scenario advanced in lockstep by the compiled month (sim.kernel), collected into tidy
+tables."""
 
 import dataclasses
 import functools
 from typing import Callable
 
+import numba
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from sim.core import interrupts
 from sim.core.months import first_day, format_month
 from sim.core.params import Params
 from sim.data.world import World, build_world
-from sim.model import dynamics
+from sim.model import dynamics, kernel
+from sim.model.rules import numbers
 from sim.model.scenario import Scenario
 from sim.model.state import Static, initial_state, static_from
-from sim.model.streams import Streams
+from sim.model.streams import PROCESSES, seed_states
 
-BATCH = 1000  # runs advanced together; bounds memory (about 100 MB), results do not depend on it
-EVENT_MASK = (1 << len(dynamics.EVENTS)) - 1  # the logged events, not the tallies
+BATCH = 1000  # runs advanced together; bounds memory (about 60 MB), results do not depend on it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,8 +34,12 @@ class Results:
 
 def world_for(scenario: Scenario) -> World:
     """The initial world of a scenario: the data as of the first day of its start month."""
-    p = scenario.params
-    return _world(scenario.start, p.coup_history_years, p.coup_prior_years, p.coup_trap, p.coup_trap_months)
+    return world_at(scenario.start, scenario.params)
+
+
+def world_at(start: int, p: Params) -> World:
+    """The world on the first day of month `start` under parameters `p` (cached: see `_world`)."""
+    return _world(start, p.coup_history_years, p.coup_prior_years, p.coup_trap, p.coup_trap_months)
 
 
 @functools.lru_cache(maxsize=16)
@@ -42,96 +49,161 @@ def _world(start: int, *coup_params: float) -> World:
     return build_world(first_day(start), Params.build(dict(zip(names, coup_params))))
 
 
-def run_ensemble(scenario: Scenario, runs: int, seed: int,
-                 progress: Callable[[int], None] = lambda n: None, batch: int = BATCH) -> Results:
-    """Run `runs` replicates, `batch` at a time (smaller batches report progress more often); run i uses
-    the random streams of (seed, i) whatever the batch size."""
+def available_threads() -> int:
+    """The most threads the compiled month may use: the machine's cores (Numba's default)."""
+    return numba.config.NUMBA_NUM_THREADS
+
+
+class Batch:
+    """Runs `indices` of a scenario (seeded from `seed`) advanced together, one month per `step`.
+
+    The measures of every month are kept as arrays (measure, run, month) and the event bits as
+    (month, run, state); `threads` > 1 spreads the runs of each month over that many threads."""
+
+    def __init__(self, world: World, static: Static, scenario: Scenario, seed: int, indices: np.ndarray,
+                 threads: int = 1) -> None:
+        runs, states, months = len(indices), static.size, scenario.end - scenario.start
+        self.scenario, self.static, self.threads = scenario, static, threads
+        self.state = initial_state(world, scenario, runs)
+        self.month = scenario.start
+        self._numbers = numbers(scenario.params)
+        self._schedule = dynamics.schedule(scenario, static)
+        self._generators = seed_states(seed, indices)
+        self._drawn = 0
+        self._draws = np.empty((len(PROCESSES), runs, states), dtype=np.uint32)
+        blocs, patrons = static.bloc_members.shape[1], len(self.state.hostility)
+        self._view = (np.empty(runs), np.empty((runs, blocs)), np.empty((runs, patrons)), np.empty(runs),
+                      np.empty((runs, blocs)))
+        self._z, self._z_accession = np.empty((runs, states)), np.empty((runs, states))
+        self._world_population = float(static.population.sum())
+        self.bits = np.zeros((months, runs, states), dtype=np.int16)
+        self.counts = np.zeros((runs, len(dynamics.CODES)), dtype=np.int64)
+        self.totals = np.zeros((runs, len(dynamics.CODES)), dtype=np.int64)
+        self.ints = np.empty((len(kernel.INT_MEASURES), runs, months + 1), dtype=np.int64)
+        self.floats = np.empty((len(kernel.FLOAT_MEASURES), runs, months + 1))
+        kernel.record_all(0, self.state.status, self.state.junta, np.zeros((runs, states), dtype=np.int16),
+                          static.population, self._world_population, self.counts, self.totals, self.ints, self.floats)
+        self.floats[0, :, 0] = self.state.legitimacy
+
+    def step(self) -> tuple[np.ndarray, np.ndarray]:
+        """Advance every run by one month; return its event bits (runs, states) and their counts per run
+        and code (runs, codes)."""
+        self.month += 1
+        t = self.month - self.scenario.start
+        state, static, bits = self.state, self.static, self.bits[t - 1]
+        arrests = dynamics.apply_scheduled(state, self._schedule.get(self.month, []), self.month,
+                                           self.scenario.params, bits)
+        month = kernel.month_parallel if self.threads > 1 else kernel.month_serial
+        if self.threads > 1:
+            numba.set_num_threads(self.threads)
+        month(self._numbers, self.month, t, state.arrays(), static.african, static.first, static.membership,
+              static.membership_lead, state.hostility, state.africa_bias, state.campaign, state.legitimacy,
+              self._generators,
+              self._drawn % 2 == 1, self._draws, bits, *self._view, self._z, self._z_accession, static.population,
+              self._world_population, self.counts, self.totals, self.ints, self.floats)
+        self._drawn += static.size
+        dynamics.update_legitimacy(state, static, self.scenario.params, bits, self.counts, arrests)
+        self.floats[0, :, t] = state.legitimacy
+        return bits, self.counts
+
+    def run(self) -> "Batch":
+        while self.month < self.scenario.end:
+            interrupts.check()
+            self.step()
+        return self
+
+
+def run_ensemble(scenario: Scenario, runs: int, seed: int, progress: Callable[[int], None] = lambda n: None,
+                 batch: int = BATCH, threads: int | None = None) -> Results:
+    """Run `runs` replicates, `batch` at a time (smaller batches report progress more often), on `threads`
+    threads (default: all cores); run i uses the random streams of (seed, i) whatever the batch size or the
+    number of threads."""
     world = world_for(scenario)
     static = static_from(world)
-    parts = []
+    months = scenario.end - scenario.start
+    ints = np.empty((len(kernel.INT_MEASURES), runs, months + 1), dtype=np.int64)
+    floats = np.empty((len(kernel.FLOAT_MEASURES), runs, months + 1))
+    totals = np.empty((runs, len(dynamics.CODES)), dtype=np.int64)
+    found = []
     for first in range(0, runs, batch):
-        indices = list(range(first, min(first + batch, runs)))
-        parts.append(simulate(world, static, scenario, seed, indices))
+        indices = np.arange(first, min(first + batch, runs))
+        done, events = _advance(world, static, scenario, seed, indices, threads)
+        ints[:, indices], floats[:, indices], totals[indices] = done.ints, done.floats, done.totals
+        found.append(events)
         progress(len(indices))
-    return Results(*(pd.concat(tables, ignore_index=True) for tables in zip(*parts)))
+    every = np.arange(runs, dtype=np.int64)
+    return Results(_runs(ints, floats, totals, scenario, seed, every), _timeseries(ints, floats, scenario, every),
+                   _events([np.concatenate(parts) for parts in zip(*found)], static))
 
 
-def simulate(world: World, static: Static, scenario: Scenario, seed: int,
-             indices: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def simulate(world: World, static: Static, scenario: Scenario, seed: int, indices: list[int],
+             threads: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Advance the given runs from the start to the end month; return (runs, timeseries, events)."""
-    p = scenario.params
+    chosen = np.asarray(indices, dtype=np.int64)
+    done, events = _advance(world, static, scenario, seed, chosen, threads)
+    return (_runs(done.ints, done.floats, done.totals, scenario, seed, chosen),
+            _timeseries(done.ints, done.floats, scenario, chosen), _events(events, static))
+
+
+def _advance(world: World, static: Static, scenario: Scenario, seed: int, indices: np.ndarray,
+             threads: int | None) -> tuple[Batch, tuple[np.ndarray, ...]]:
+    """The batch of runs `indices` advanced to the end month, and its events (run, month, state, code)."""
+    threads = available_threads() if threads is None else min(threads, available_threads())
     with interrupts.deferred():  # compiled code runs here: Ctrl-C and SIGTERM are raised between months
-        state = initial_state(world, scenario, len(indices))
-        streams = Streams(seed, indices, static.size, scenario.end - scenario.start)
-        schedule = dynamics.schedule(scenario, static)
-        totals = np.zeros((len(indices), len(dynamics.CODES)), dtype=np.int64)
-        series = [dynamics.measures(state, static, totals)]
-        found: list[tuple[int, np.ndarray, np.ndarray]] = []  # (month, flat positions, event bits)
-        for month in range(scenario.start + 1, scenario.end + 1):
-            interrupts.check()
-            bits, counts = dynamics.step(state, static, p, streams.month(), schedule.get(month, []), month)
-            totals += counts
-            flat = bits.ravel()
-            positions = np.flatnonzero(flat & EVENT_MASK)
-            if len(positions):
-                found.append((month, positions, flat[positions]))
-            series.append(dynamics.measures(state, static, totals))
-    months = np.arange(scenario.start, scenario.end + 1)
-    timeseries = _timeseries(series, months, indices)
-    events = _events(found, static, np.asarray(indices))
-    return _runs(timeseries, totals, scenario, seed, indices), timeseries, events
+        done = Batch(world, static, scenario, seed, indices, threads).run()
+        run, month, state, code = kernel.logged_events(done.bits)
+    return done, (indices[run], month + scenario.start + 1, state, code)
 
 
-def _timeseries(series: list[dict[str, np.ndarray]], months: np.ndarray, indices: list[int]) -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "run": np.tile(indices, len(months)),
-        "month": np.repeat([format_month(m) for m in months], len(indices)),
-        **{name: np.concatenate([row[name] for row in series]) for name in dynamics.MEASURES},
-    })
-    return frame.sort_values(["run", "month"], kind="stable", ignore_index=True)
+def _strings(labels: list[str] | tuple[str, ...], codes: np.ndarray) -> pd.Series:
+    """labels[codes] as a string column, built without a Python object per row."""
+    column = pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32()), pa.array(labels, type=pa.string()))
+    return pd.Series(column.cast(pa.string()).to_pandas())
 
 
-def _events(found: list[tuple[int, np.ndarray, np.ndarray]], static: Static, indices: np.ndarray) -> pd.DataFrame:
+def _timeseries(ints: np.ndarray, floats: np.ndarray, scenario: Scenario, indices: np.ndarray) -> pd.DataFrame:
+    """One row per run (numbered by `indices`) and month, ordered by run and month."""
+    runs, months = ints.shape[1], ints.shape[2]
+    labels = [format_month(m) for m in range(scenario.start, scenario.end + 1)]
+    columns = {"run": np.repeat(indices, months),
+               "month": _strings(labels, np.tile(np.arange(months), runs))}
+    columns |= {name: ints[k].reshape(-1) for k, name in enumerate(kernel.INT_MEASURES)}
+    columns |= {name: floats[k].reshape(-1) for k, name in enumerate(kernel.FLOAT_MEASURES)}
+    return pd.DataFrame({name: columns[name] for name in ("run", "month", *dynamics.MEASURES)}, copy=False)
+
+
+def _events(found: list[np.ndarray], static: Static) -> pd.DataFrame:
     """One row per (run, month, state, event), ordered by run, month, state and event."""
-    rows = []
-    for code in range(len(dynamics.EVENTS)):
-        for month, positions, bits in found:
-            hit = positions[(bits & (1 << code)) != 0]
-            if len(hit):
-                rows.append((np.full(len(hit), month), hit, np.full(len(hit), code)))
-    if not rows:
-        return pd.DataFrame({"run": pd.Series(dtype="int64"), "month": pd.Series(dtype="str"),
-                             "iso3": pd.Series(dtype="str"), "event": pd.Series(dtype="str")})
-    month, flat, code = (np.concatenate(parts) for parts in zip(*rows))
-    run_pos, state_pos = np.divmod(flat, static.size)
-    order = np.lexsort((code, state_pos, month, run_pos))
-    labels = np.array([format_month(m) for m in range(month.min(), month.max() + 1)])
+    run, month, state, code = found
+    first = int(month.min()) if len(month) else 0
+    labels = [format_month(m) for m in range(first, int(month.max()) + 1)] if len(month) else []
     return pd.DataFrame({
-        "run": indices[run_pos[order]],
-        "month": labels[month[order] - month.min()],
-        "iso3": np.asarray(static.iso3)[state_pos[order]],
-        "event": np.asarray(dynamics.EVENTS)[code[order]],
-    })
+        "run": run,
+        "month": _strings(labels, month - first),
+        "iso3": _strings(static.iso3, state),
+        "event": _strings(dynamics.EVENTS, code),
+    }, copy=False)
 
 
-def _runs(timeseries: pd.DataFrame, totals: np.ndarray, scenario: Scenario, seed: int,
-          indices: list[int]) -> pd.DataFrame:
-    by_run = timeseries.groupby("run", sort=True)
+def _runs(ints: np.ndarray, floats: np.ndarray, totals: np.ndarray, scenario: Scenario, seed: int,
+          indices: np.ndarray) -> pd.DataFrame:
+    parties = ints[kernel.INT_MEASURES.index("parties")]
     total = {name: totals[:, code] for code, name in enumerate(dynamics.CODES)}
-    last = by_run.last()
+    legitimacy, share = floats[kernel.FLOAT_MEASURES.index("legitimacy")], floats[kernel.FLOAT_MEASURES.index(
+        "population_share")]
     return pd.DataFrame({
         "run": indices,
-        "seed": seed,
-        "scenario": scenario.name,
-        "parties_start": by_run["parties"].first().to_numpy(),
-        "parties_end": last["parties"].to_numpy(),
-        "parties_min": by_run["parties"].min().to_numpy(),
+        "seed": np.full(len(parties), seed, dtype=np.int64),
+        "scenario": _strings([scenario.name], np.zeros(len(parties), dtype=np.int64)),
+        "parties_start": parties[:, 0],
+        "parties_end": parties[:, -1],
+        "parties_min": parties.min(axis=1),
         "exits": total["withdrawn"],
         "further_exits": total["further_exit"],
         "announcements": total["announced"],
         "revocations": total["revoked"],
         "accessions": total["entered_into_force"],
         "coups": total["coup"],
-        "legitimacy_end": last["legitimacy"].to_numpy(),
-        "population_share_end": last["population_share"].to_numpy(),
+        "legitimacy_end": legitimacy[:, -1],
+        "population_share_end": share[:, -1],
     })

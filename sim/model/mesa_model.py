@@ -7,6 +7,9 @@ model's arrays, so an agent is a live view on its own row. For the same seed and
 reproduces the ensemble's run, whatever the order of the agents.
 """
 
+import functools
+from typing import Callable
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -14,21 +17,25 @@ import pandas as pd
 from sim.core.months import format_month
 from sim.data.datasets import PATRON_CODES
 from sim.data.world import STATUSES
-from sim.model import decide, dynamics, rules
+from sim.model import dynamics, rules
+from sim.model.agent_step import AgentContext, bound_step, bound_view
 from sim.model.ensemble import world_for
 from sim.model.scenario import Scenario
 from sim.model.state import initial_state, static_from
-from sim.model.streams import Streams
+from sim.model.streams import PROCESSES, Streams
 
 
 class StateAgent(mesa.Agent):
     """A state: its identity and its current attributes, read from the model's arrays."""
 
-    def __init__(self, model: "IccModel", position: int) -> None:
+    def __init__(self, model: "IccModel", position: int, name: str, step: Callable[[], None]) -> None:
         super().__init__(model)
         self.position = position
         self.iso3 = model.static.iso3[position]
-        self.name = str(model.world.table.loc[position, "name"])
+        self.name = name
+        # the agent's step: decide this month's events from the model's view and apply them to this state,
+        # by the compiled rules bound to this state (sim.model.agent_step), with no Python call in between
+        self.step = step
 
     def _value(self, array: np.ndarray) -> object:
         return array[0, self.position].item()
@@ -60,17 +67,6 @@ class StateAgent(mesa.Agent):
     def __repr__(self) -> str:
         return f"StateAgent({self.iso3}, {self.status})"
 
-    def step(self) -> None:
-        """Decide this month's events from the model's view and apply them to this state."""
-        model, s = self.model, self.position
-        numbers, month, arrays, static, state = model.numbers, model.month, model.arrays, model.static, model.state
-        decide.announcement_logits(numbers, 0, s, s + 1, month, arrays, static.african, static.first,
-                                   static.membership, static.membership_lead, state.hostility, state.africa_bias,
-                                   state.campaign, state.legitimacy, *model.view, model.z)
-        decide.accession_logits(numbers, 0, s, s + 1, arrays, state.hostility, model.view[0], model.z_accession)
-        decide.decide(numbers, 0, s, s + 1, month, arrays, static.african, model.draws, model.z, 1.0,
-                      model.z_accession, 1.0, model.bits)
-
 
 class IccModel(mesa.Model):
     """One run of a scenario: run index `run` under root seed `seed`."""
@@ -84,7 +80,7 @@ class IccModel(mesa.Model):
         self.state = initial_state(self.world, scenario, 1)
         self.month = scenario.start
         self.month_label = format_month(self.month)
-        self._streams = Streams(seed, [run], self.static.size, scenario.end - scenario.start)
+        self._streams = Streams(seed, [run], self.static.size)
         self._schedule = dynamics.schedule(scenario, self.static)
         self._totals = np.zeros((1, len(dynamics.CODES)), dtype=np.int64)
         self.numbers = rules.numbers(scenario.params)
@@ -93,9 +89,22 @@ class IccModel(mesa.Model):
         # the view each month's decisions are taken on: mean ideal point, bloc, patron and junta shares
         self.view = (np.empty(1), np.empty((1, blocs)), np.empty((1, patrons)), np.empty(1), np.empty((1, blocs)))
         self.z, self.z_accession = np.empty(self.static.size), np.empty(self.static.size)  # each agent's log-odds
-        self.event_log: list[dict[str, object]] = []
+        self.bits = np.zeros((1, self.static.size), dtype=np.int16)  # this month's events
+        self.draws = np.zeros((len(PROCESSES), 1, self.static.size), dtype=np.uint32)
+        # the agents' shared structure: references to the arrays above and the state's, the month and the
+        # world levels (copied in every month: the model replaces them rather than writing into them)
+        self._clock, self._world, self._legitimacy = np.zeros(1, dtype=np.int64), np.zeros(1), np.ones(1)
+        self._hostility, self._campaign = self.state.hostility.copy(), self.state.campaign.copy()
+        self.context = AgentContext(self.numbers, self.arrays, self.static.african, self.static.first,
+                                    self.static.membership, self.static.membership_lead, self._hostility,
+                                    self._campaign, self._legitimacy, self.draws, *self.view, self.z, self.z_accession,
+                                    self.bits,
+                                    self._clock, self._world)
+        self._take_view, agent_step = bound_view(self.context), bound_step(self.context)
+        names = self.world.table["name"].tolist()
         for position in range(self.static.size):
-            StateAgent(self, position)
+            StateAgent(self, position, names[position], functools.partial(agent_step, self.context, position))
+        self.event_log: list[dict[str, object]] = []
         self.datacollector = mesa.DataCollector(model_reporters={"month": "month_label",
                                                                  **{m: m for m in dynamics.MEASURES}})
         self._record()
@@ -106,12 +115,13 @@ class IccModel(mesa.Model):
         self.month += 1
         self.month_label = format_month(self.month)
         p = self.resolved_scenario.params
-        self.bits = np.zeros((1, self.static.size), dtype=np.int16)
+        self.bits[:] = 0
         arrests = dynamics.apply_scheduled(self.state, self._schedule.get(self.month, []), self.month, p, self.bits)
-        self.draws = self._streams.month()
-        mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count = self.view
-        decide.peer_view(self.numbers, 0, self.month, self.arrays, self.static.first, self.static.membership,
-                         self.static.membership_lead, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count)
+        self.draws[:] = self._streams.month()
+        self._clock[0], self._world[0] = self.month, self.state.africa_bias
+        self._legitimacy[:], self._hostility[:] = self.state.legitimacy, self.state.hostility
+        self._campaign[:] = self.state.campaign
+        self._take_view(self.context)
         self.agents.shuffle_do("step")
         counts = dynamics.count(self.bits, len(dynamics.CODES))
         dynamics.update_legitimacy(self.state, self.static, p, self.bits, counts, arrests)

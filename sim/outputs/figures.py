@@ -22,14 +22,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import MaxNLocator
-from scipy.stats import binomtest
 
 from sim.core.months import first_day, format_month, parse_month
 from sim.core.params import Params
 from sim.data import boundaries, datasets
-from sim.data.world import IN_STATUTE, build_world, observed_parties
+from sim.data.world import IN_STATUTE, observed_parties
 from sim.experiments.compare import comparison_table
-from sim.model.ensemble import Results
+from sim.model.ensemble import Results, world_at
 from sim.outputs import labels
 from sim.outputs.reporting import reporting_months
 from sim.store.folders import ResultFolder
@@ -113,7 +112,7 @@ def _fan(ylabel: str, integer: bool = False) -> Callable[[Canvas, pd.DataFrame],
 
 def _effective_labels(start: str) -> dict[str, str]:
     """Month -> states whose notified withdrawal takes effect then, as known at the start."""
-    table = build_world(first_day(parse_month(start))).table
+    table = world_at(parse_month(start), Params()).table
     pending = table[table["status"] == "notified"]
     months: dict[str, list[str]] = {}
     for iso3, day in zip(pending["iso3"], pending["effective"]):
@@ -268,7 +267,7 @@ def _drivers(folder: ResultFolder, codes: list[str]) -> pd.DataFrame:
     resolved = resolved[0] if isinstance(resolved, list) else resolved
     p = Params.build(resolved["parameters"])
     start = first_day(parse_month(resolved["start"]))
-    table = build_world(start, p).table.set_index("iso3")
+    table = world_at(parse_month(resolved["start"]), p).table.set_index("iso3")  # the run's world, cached
     where = folder.path if folder.kind == "run" else folder.path / folder.scenarios[0].label
     top = pd.Series("", index=pd.Index(codes))
     if (where / "exits.csv").exists():
@@ -293,14 +292,27 @@ def _status_note(code: str, row: pd.Series, start) -> str:  # noqa: ANN001 - a d
     return ""
 
 
+def wilson_interval(k: int, n: int, confidence: float) -> tuple[float, float]:
+    """The two-sided Wilson score interval of a binomial proportion k / n (Wilson 1927, JASA 22(158); in
+    the form of Newcombe 1998, Stat. Med. 17(8), method 3, as scipy.stats.binomtest's "wilson" computes it:
+    a test checks they agree). Written out so that a run's figures need not import scipy.stats (a second)."""
+    from scipy.special import ndtri
+    z = float(ndtri(0.5 + 0.5 * confidence))
+    p = k / n
+    denom = 2 * (n + z**2)
+    center = (2 * n * p + z**2) / denom
+    delta = z / denom * math.sqrt(4 * n * p * (1 - p) + z**2)
+    return (0.0 if k == 0 else center - delta), (1.0 if k == n else center + delta)
+
+
 def risk(folder: ResultFolder) -> list[Figure]:
     tables = folder.scenarios[0]
     runs = tables.runs["run"].nunique()
     announced = tables.events[tables.events["event"] == "announced"].groupby("iso3")["run"].nunique()
     top = announced.sort_values(ascending=False, kind="stable").head(RISK_TOP)
-    bounds = [binomtest(int(k), runs).proportion_ci(confidence_level=0.9, method="wilson") for k in top]
+    bounds = [wilson_interval(int(k), runs, 0.9) for k in top]
     data = pd.DataFrame({"iso3": top.index, "probability": top.to_numpy() / runs,
-                         "low": [b.low for b in bounds], "high": [b.high for b in bounds]})
+                         "low": [low for low, _ in bounds], "high": [high for _, high in bounds]})
     data = data.join(_drivers(folder, list(top.index)), on="iso3")
     horizon = tables.timeseries["month"].iloc[-1]
 
@@ -347,8 +359,7 @@ def world_map(folder: ResultFolder) -> list[Figure]:
     tables = folder.scenarios[0]
     runs = tables.runs["run"].nunique()
     announced = tables.events[tables.events["event"] == "announced"].groupby("iso3")["run"].nunique() / runs
-    start = first_day(parse_month(tables.timeseries["month"].iloc[0]))
-    status = build_world(start).table.set_index("iso3")["status"]
+    status = world_at(parse_month(tables.timeseries["month"].iloc[0]), Params()).table.set_index("iso3")["status"]
     states = datasets.states()
     shaped, marked = boundaries.outlines(), boundaries.markers()
     probability = states["iso3"].map(announced).fillna(0.0).to_numpy()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from sim.core.errors import UserError
 from sim.store.integrity import read_manifest, verify
@@ -81,12 +82,17 @@ REQUIRED = {  # the columns figures and briefs read from each table
 
 
 def _table(path: Path, name: str, folder: Path, kind: str = "") -> pd.DataFrame:
+    """A saved table: its Parquet copy where there is one (exact and fast), else the CSV."""
     where = path.relative_to(folder.parent) / name
+    parquet = (path / name).with_suffix(".parquet")
     try:
-        frame = pd.read_csv(path / name, keep_default_na=False, na_values=[""])
+        if parquet.is_file():
+            frame = pd.read_parquet(parquet)
+        else:
+            frame = pd.read_csv(path / name, keep_default_na=False, na_values=[""])
     except FileNotFoundError:
         raise UserError(f"missing {where}; not a complete iccsim results folder") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, pa.ArrowInvalid):
         raise UserError(f"{where} is not a readable table") from None
     missing = [column for column in REQUIRED[f"{kind} {name}".strip()] if column not in frame.columns]
     if missing:

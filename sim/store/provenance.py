@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import mesa
+from importlib.metadata import version
 
 from sim import __version__
 from sim.data import datasets
@@ -44,7 +44,7 @@ def environment() -> dict[str, Any]:
         "git_commit": git_commit(),
         "git_uncommitted_changes": git_dirty(),
         "python": platform.python_version(),
-        "mesa": mesa.__version__,
+        "mesa": version("mesa"),  # from the installed metadata: importing Mesa takes a second
         "command": ["iccsim", *sys.argv[1:]],
         "data_end": str(datasets.DATA_END),
     }

@@ -12,8 +12,14 @@ import sim
 from sim.model import scenario as scenarios
 from sim.interfaces.cli import main
 from sim.core.errors import UserError
+from sim.store.output import write_csv
 
 TABLES = ("runs", "timeseries", "events", "summary")
+
+
+def as_written(frame: pd.DataFrame, folder: Path) -> str:
+    """The CSV text the CLI writes for `frame`."""
+    return write_csv(folder / "as-written.csv", frame).read_text()
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +29,11 @@ def cli_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_run_gives_the_cli_tables_byte_for_byte(cli_run: Path) -> None:
+def test_run_gives_the_cli_tables_byte_for_byte(cli_run: Path, tmp_path: Path) -> None:
     result = sim.run("baseline", runs=50, seed=1)
     assert result.timeseries.shape == (50 * 110, 12)
     for name in (*TABLES, "exits"):
-        assert getattr(result, name).to_csv(index=False) == (cli_run / f"{name}.csv").read_text(), name
+        assert as_written(getattr(result, name), tmp_path) == (cli_run / f"{name}.csv").read_text(), name
     for name in ("runs", "timeseries", "events"):
         pd.testing.assert_frame_equal(getattr(result, name), pd.read_parquet(cli_run / f"{name}.parquet"))
     written = json.loads((cli_run / "manifest.json").read_text())
@@ -42,31 +48,31 @@ def test_run_takes_the_cli_options(cli_run: Path, tmp_path: Path) -> None:
                  "--out", str(out)]) == 0
     result = sim.run(Path(scenarios.scenario_dir() / "baseline.toml"), runs=4, seed=2, end="2029-12",
                      params={"b_peer": 4})
-    assert result.events.to_csv(index=False) == (out / "events.csv").read_text()
+    assert as_written(result.events, tmp_path) == (out / "events.csv").read_text()
     assert result.timeseries["month"].iloc[-1] == "2029-12"
     assert result.manifest["resolved"][0]["parameters"]["b_peer"] == 4
 
 
-def test_load_reads_a_run_folder_from_text_or_path(cli_run: Path) -> None:
+def test_load_reads_a_run_folder_from_text_or_path(cli_run: Path, tmp_path: Path) -> None:
     for given in (str(cli_run), cli_run):
         loaded = sim.load(given)
         assert isinstance(loaded, sim.Result) and loaded.scenario == "baseline"
         assert loaded.manifest["root_seed"] == 1 and loaded.manifest["runs"] == 50
         for name in TABLES:
-            assert getattr(loaded, name).to_csv(index=False) == (cli_run / f"{name}.csv").read_text(), name
+            assert as_written(getattr(loaded, name), tmp_path) == (cli_run / f"{name}.csv").read_text(), name
 
 
 def test_compare_gives_the_cli_comparison(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     assert main(["compare", "baseline", "major-member-exit", "--runs", "8", "--seed", "2", "--out", str(out)]) == 0
     compared = sim.compare("baseline", "major-member-exit", runs=8, seed=2)
-    assert compared.table.to_csv(index=False) == (out / "comparison.csv").read_text()
+    assert as_written(compared.table, tmp_path) == (out / "comparison.csv").read_text()
     assert list(compared.results) == ["baseline", "major-member-exit"]
-    assert compared.results["major-member-exit"].timeseries.to_csv(index=False) == \
+    assert as_written(compared.results["major-member-exit"].timeseries, tmp_path) == \
         (out / "major-member-exit" / "timeseries.csv").read_text()
     loaded = sim.load(out)
     assert isinstance(loaded, sim.Comparison) and list(loaded.results) == ["baseline", "major-member-exit"]
-    assert loaded.table.to_csv(index=False) == compared.table.to_csv(index=False)
+    assert as_written(loaded.table, tmp_path) == as_written(compared.table, tmp_path)
 
 
 @pytest.mark.parametrize("call, message", [

@@ -115,7 +115,7 @@ def test_a_failure_mid_run_leaves_nothing(tmp_path: Path, capsys: pytest.Capture
     def explode(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.outputs.render.plot_folder", explode)
+    monkeypatch.setattr("sim.outputs.render.plot", explode)
     code, _, stderr = _run(capsys, "run", "baseline", "--runs", "2", "--out", str(tmp_path / "out"))
     assert code == 130 and "nothing was written" in stderr
     assert list(tmp_path.iterdir()) == []

@@ -326,7 +326,7 @@ def test_an_internal_error_is_one_line_with_exit_1(capsys: pytest.CaptureFixture
     def broken(*args: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("sim.interfaces.cli.summarise", broken)
+    monkeypatch.setattr("sim.store.summary.summarise", broken)
     code, _, stderr = _call(capsys, "run", "baseline", *SHORT, "--out", os.devnull + "-never")
     _one_line(code, stderr, 1)
     assert "internal error (ZeroDivisionError: division by zero)" in stderr and "please report it" in stderr

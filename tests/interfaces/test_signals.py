@@ -7,12 +7,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from sim.experiments import sweep
 from sim.interfaces.cli import main
-from sim.model import dynamics
+from sim.model import kernel
 
 TABLES = ("runs.csv", "timeseries.csv", "points.csv", "design.csv", "runs.parquet", "timeseries.parquet")
 
@@ -47,17 +48,20 @@ def test_a_signal_during_the_compiled_step_waits_for_the_month_to_end(tmp_path: 
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The signal arrives while the month's compiled step runs: the step finishes, the run stops before
     the next month, exit 130 (once: a SystemError traceback from Numba's dispatcher, exit 1)."""
-    step, started, finished = dynamics.step, [], []
+    started, finished = [], []
 
-    def signalled(*args: object, **kwargs: object) -> object:
-        started.append(args[-1])
-        if len(started) == 3:
-            os.kill(os.getpid(), signal.SIGTERM)  # delivered now; raising here is what broke compiled code
-        result = step(*args, **kwargs)
-        finished.append(args[-1])
-        return result
+    def signalled(step: Callable[..., object]) -> Callable[..., object]:
+        def month(*args: object) -> object:
+            started.append(args[1])
+            if len(started) == 3:
+                os.kill(os.getpid(), signal.SIGTERM)  # delivered now; raising here is what broke compiled code
+            result = step(*args)
+            finished.append(args[1])
+            return result
+        return month
 
-    monkeypatch.setattr(dynamics, "step", signalled)
+    for name in ("month_serial", "month_parallel"):
+        monkeypatch.setattr(kernel, name, signalled(getattr(kernel, name)))
     code = main(["run", "baseline", "--runs", "3", "--out", str(tmp_path / "out")])
     stderr = capsys.readouterr().err
     assert code == 130 and stderr == "iccsim: interrupted; nothing was written\n"
@@ -94,14 +98,9 @@ def test_a_killed_sweep_leaves_no_process_and_resumes_to_the_same_tables(tmp_pat
     while not (killed.is_dir() and len(sweep.done_points(killed)) >= 1):
         assert process.poll() is None and time.time() < deadline, "the sweep ended before it could be killed"
         time.sleep(0.05)
-    workers = _children(process.pid)
-    assert len(workers) >= 3  # two workers and the resource tracker
+    assert not _children(process.pid)  # a sweep's local workers are threads of its process
     process.send_signal(signal.SIGKILL)
     process.wait()
-    gone = time.time() + 5
-    while any(_alive(pid) for pid in workers) and time.time() < gone:
-        time.sleep(0.05)
-    assert not any(_alive(pid) for pid in workers), "processes of the killed sweep still run after 5 s"
     assert len(sweep.done_points(killed)) < 6
     capsys.readouterr()
     assert main(["sweep", "--resume", str(killed), "--workers", "2"]) == 0, capsys.readouterr().err
@@ -129,7 +128,24 @@ def test_sigterm_stops_a_pool_sweep_and_its_workers(tmp_path: Path) -> None:
     gone = time.time() + 5
     while any(_alive(pid) for pid in workers) and time.time() < gone:
         time.sleep(0.05)
-    assert workers and not any(_alive(pid) for pid in workers)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def test_the_workers_of_a_killed_calibration_end_with_it(tmp_path: Path) -> None:
+    """Process workers (forked from a server) die with the command, even one killed outright."""
+    process = subprocess.Popen([sys.executable, "-m", "sim.interfaces.cli", "calibrate", "--budget", "64", "--runs",
+                                "4", "--workers", "2", "--out", str(tmp_path / "out")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while len(workers := _children(process.pid)) < 3:  # the server and its two workers
+        assert process.poll() is None and time.time() < deadline, "the calibration ended before it could be killed"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    gone = time.time() + 5
+    while any(_alive(pid) for pid in workers) and time.time() < gone:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers), "processes of the killed calibration still run after 5 s"
 
 
 def test_an_interrupted_sweep_leaves_no_task_on_a_dask_cluster(tmp_path: Path, capsys: pytest.CaptureFixture,

@@ -9,9 +9,8 @@ from sim.core.months import parse_month
 from sim.data import datasets
 from sim.data.world import build_world
 from sim.model import dynamics, scenario
-from sim.model.ensemble import run_ensemble, world_for
-from sim.model.state import initial_state, static_from
-from sim.model.streams import Streams
+from sim.model.ensemble import Batch, run_ensemble, world_for
+from sim.model.state import static_from
 
 Writer = Callable[[str, str], Path]
 QUIET = """
@@ -76,13 +75,12 @@ def test_zero_announcement_hazard_means_no_new_exits(baseline: scenario.Scenario
     only the five pending withdrawals take effect."""
     world = world_for(baseline)
     static = static_from(world)
-    state = initial_state(world, baseline, 30)
-    state.pressure[:] = -np.inf
-    streams = Streams(9, list(range(30)), static.size, baseline.end - baseline.start)
+    batch = Batch(world, static, baseline, 9, np.arange(30))
+    batch.state.pressure[:] = -np.inf
     codes = {name: 1 << code for code, name in enumerate(dynamics.CODES)}
-    withdrawn = np.zeros(state.status.shape, dtype=bool)
-    for month in range(baseline.start + 1, baseline.end + 1):
-        bits, counts = dynamics.step(state, static, baseline.params, streams.month(), [], month)
+    withdrawn = np.zeros(batch.state.status.shape, dtype=bool)
+    while batch.month < baseline.end:
+        bits, counts = batch.step()
         assert not (bits & codes["announced"]).any() and counts[:, dynamics.CODES.index("announced")].sum() == 0
         withdrawn |= (bits & codes["withdrawn"]) != 0
     pending = static.index(["NER", "BFA", "MLI", "VEN", "TCD"])

@@ -1,7 +1,18 @@
+"""The batched engine: its tables agree with each other and do not depend on batches or threads."""
+
+import ast
 import dataclasses
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
 
 from sim.core.months import parse_month
-from sim.model.ensemble import run_ensemble, world_for
+from sim.model import scenario
+from sim.model.ensemble import Results, available_threads, run_ensemble, world_for
 
 
 def test_runs_table_agrees_with_the_time_series_and_events(baseline) -> None:
@@ -32,3 +43,32 @@ def test_afghanistan_under_the_taliban_never_notifies_even_under_pressure() -> N
     assert world.loc["AFG", "barred"] and not world.drop(index="AFG")["barred"].any()
     assert not world_for(chosen.with_window(parse_month("2020-01"), parse_month("2021-01"))).table.set_index(
         "iso3").loc["AFG", "barred"]  # the Ghani government could have notified
+
+
+def _digest(results: Results) -> list[str]:
+    """A fingerprint of each table: its values, row by row."""
+    return [hashlib.sha256(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes()).hexdigest()
+            for table in (results.runs, results.timeseries, results.events)]
+
+
+def test_the_parallel_month_gives_the_serial_tables() -> None:
+    """Runs spread over the threads give the same tables as one thread (scheduled events included)."""
+    chosen = scenario.load("african-exodus")
+    serial = run_ensemble(chosen, runs=1100, seed=4, threads=1)  # two batches
+    parallel = run_ensemble(chosen, runs=1100, seed=4, threads=available_threads())
+    for one, many in zip((serial.runs, serial.timeseries, serial.events),
+                         (parallel.runs, parallel.timeseries, parallel.events)):
+        pd.testing.assert_frame_equal(one, many, check_exact=True)
+
+
+def test_any_number_of_threads_gives_the_same_tables() -> None:
+    """One to four threads (more than this machine may have cores) give identical tables."""
+    script = ("import sys; sys.path.insert(0, {tests!r}); from model.test_ensemble import _digest; "
+              "from sim.model import scenario; from sim.model.ensemble import run_ensemble; "
+              "chosen = scenario.load('african-exodus'); "
+              "print([_digest(run_ensemble(chosen, runs=300, seed=8, threads=n)) for n in (1, 2, 3, 4)])")
+    result = subprocess.run([sys.executable, "-c", script.format(tests=str(Path(__file__).parents[1]))],
+                            capture_output=True, text=True, check=True,
+                            env={**os.environ, "NUMBA_NUM_THREADS": "4"})
+    digests = ast.literal_eval(result.stdout.strip())
+    assert len(digests) == 4 and all(d == digests[0] for d in digests)

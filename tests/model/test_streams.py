@@ -8,7 +8,7 @@ import numpy as np
 from sim.model import scenario
 from sim.model.decide import TO_UNIT
 from sim.model.ensemble import run_ensemble
-from sim.model.streams import BLOCK_MONTHS, PROCESSES, Streams
+from sim.model.streams import PROCESSES, Streams, seed_states
 
 
 def numpy_sfc64(root: int, run: int, process: int) -> np.random.SFC64:
@@ -21,7 +21,7 @@ def draws(generator: np.random.SFC64, months: int, states: int) -> np.ndarray:
 
 
 def test_the_generators_are_numpys_sfc64_seeded_from_the_seed_sequence() -> None:
-    streams = Streams(7, [3, 4], 5, 2)
+    streams = Streams(7, [3, 4], 5)
     first, second = streams.month().copy(), streams.month().copy()
     for k in range(len(PROCESSES)):
         for r, run in enumerate((3, 4)):
@@ -31,26 +31,34 @@ def test_the_generators_are_numpys_sfc64_seeded_from_the_seed_sequence() -> None
 
 
 def test_a_run_draws_the_same_numbers_whatever_runs_it_is_batched_with() -> None:
-    alone, together = Streams(1, [5], 11, 14), Streams(1, [2, 5, 9], 11, 14)
-    for _ in range(14):  # crosses a block boundary into a last, shorter block
+    alone, together = Streams(1, [5], 11), Streams(1, [2, 5, 9], 11)
+    for _ in range(14):
         first, second = alone.month(), together.month()
         assert first.shape == (len(PROCESSES), 1, 11) and np.array_equal(first[:, 0], second[:, 1])
 
 
-def test_block_draws_equal_month_by_month_draws() -> None:
-    streams = Streams(3, [0], 4, BLOCK_MONTHS + 1)
-    plain = [numpy_sfc64(3, 0, k) for k in range(len(PROCESSES))]
-    for _ in range(BLOCK_MONTHS + 1):
-        month = streams.month()
-        for k in range(len(PROCESSES)):
-            assert np.array_equal(month[k, 0], draws(plain[k], 1, 4))
+def test_months_continue_where_the_last_one_stopped_with_an_odd_number_of_states() -> None:
+    streams = Streams(3, [0], 5)
+    months = np.concatenate([streams.month()[:, 0].copy() for _ in range(13)], axis=1)
+    for k in range(len(PROCESSES)):
+        assert np.array_equal(months[k], draws(numpy_sfc64(3, 0, k), 13 + 1, 5)[:13 * 5])
+
+
+def test_compiled_seeding_is_numpys_seed_sequence_for_any_root_run_and_process() -> None:
+    roots = [0, 1, 7, 2**32 - 1, 2**32, 2**63 - 1, *np.random.default_rng(0).integers(0, 2**63, 20).tolist()]
+    runs = [0, 1, 999, 123_456, 999_999]
+    for root in roots:
+        states = seed_states(root, runs)
+        for r, run in enumerate(runs):
+            for k in range(len(PROCESSES)):
+                assert states[k, r, :4].tolist() == numpy_sfc64(root, run, k).state["state"]["state"].tolist()
 
 
 def test_numbers_are_halves_of_the_generators_64_bit_outputs() -> None:
     raw = numpy_sfc64(5, 0, 0).random_raw(3)
-    numbers = Streams(5, [0], 6, 1).month()[0, 0].astype(np.uint64)
+    numbers = Streams(5, [0], 6).month()[0, 0].astype(np.uint64)
     assert numbers[0::2].tolist() == (raw & 0xFFFFFFFF).tolist() and numbers[1::2].tolist() == (raw >> 32).tolist()
-    uniform = Streams(5, [0, 1], 195, 24).month() * TO_UNIT
+    uniform = Streams(5, [0, 1], 195).month() * TO_UNIT
     assert 0.0 <= uniform.min() and uniform.max() < 1.0 and abs(uniform.mean() - 0.5) < 0.01
 
 

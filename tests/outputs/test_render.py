@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import binomtest
 import matplotlib.pyplot as plt
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
@@ -214,3 +215,10 @@ def test_missing_tables_and_wrong_kinds_exit_2(folders: dict[str, Path], tmp_pat
     assert "broken/summary.csv: 1 rows where" in capsys.readouterr().err
     with pytest.raises(UserError, match="no manifest.json"):
         load(tmp_path)
+
+
+@pytest.mark.parametrize("runs", [1, 7, 200, 10_000])
+def test_the_risk_intervals_are_scipys_wilson_intervals(runs: int) -> None:
+    for k in sorted({0, 1, runs // 3, runs - 1, runs}):
+        expected = binomtest(k, runs).proportion_ci(confidence_level=0.9, method="wilson")
+        assert figures.wilson_interval(k, runs, 0.9) == (expected.low, expected.high)

@@ -1,0 +1,137 @@
+"""The ensemble's compiled month: for every run, its random numbers, its decisions (sim.model.decide), its event
+counts and its measures, in one pass over the run's states.
+
+Runs are independent within a month (scenario events and world levels are applied before, the court's
+legitimacy after), so the loop over runs is parallel (Numba `prange`); each run writes only its own rows,
+which is why the results are the same for any number of threads. `month_serial` is the same loop on one
+thread, for callers that parallelise elsewhere.
+"""
+
+import numba
+import numpy as np
+
+from sim.model import decide
+from sim.model.decide import EVENTS
+from sim.model.dynamics import CODES, MEASURES
+from sim.model.state import ANNOUNCED, NOTIFIED, PARTY, WITHDRAWN
+from sim.model.streams import draw_month
+
+INT_MEASURES, FLOAT_MEASURES = MEASURES[:8], MEASURES[8:]  # the counts, then legitimacy and population share
+EXITS, FURTHER, ENTERED = CODES.index("withdrawn"), CODES.index("further_exit"), CODES.index("entered_into_force")
+EVENT_MASK = (1 << len(EVENTS)) - 1  # the logged events, not the tallies
+
+
+@numba.njit(cache=True, inline="always")
+def record(r: int, t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarray, population: np.ndarray,
+           world_population: float, counts: np.ndarray, totals: np.ndarray, ints: np.ndarray,
+           floats: np.ndarray) -> None:
+    """Run r's events of the month (bits) counted per code into counts[r] and totals[r], and its
+    measures of month t (all but legitimacy) into ints[:, r, t] and floats[1, r, t]: one pass over the states."""
+    codes = counts.shape[1]
+    month_counts = np.zeros(codes, dtype=np.int64)
+    parties = announced = notified = withdrawn = juntas = 0
+    inside = 0.0
+    for s in range(status.shape[1]):
+        b = bits[r, s]
+        if b:
+            for code in range(codes):
+                month_counts[code] += (b >> code) & 1
+        code = status[r, s]
+        if PARTY <= code <= NOTIFIED:
+            parties += 1
+            inside += population[s]
+            announced += code == ANNOUNCED
+            notified += code == NOTIFIED
+        withdrawn += code == WITHDRAWN
+        juntas += junta[r, s]
+    for code in range(codes):
+        counts[r, code] = month_counts[code]
+        totals[r, code] += month_counts[code]
+    ints[0, r, t], ints[1, r, t], ints[2, r, t], ints[3, r, t] = parties, announced, notified, withdrawn
+    ints[4, r, t], ints[5, r, t], ints[6, r, t] = totals[r, EXITS], totals[r, FURTHER], totals[r, ENTERED]
+    ints[7, r, t] = juntas
+    floats[1, r, t] = inside / world_population
+
+
+@numba.njit(cache=True)
+def record_all(t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarray, population: np.ndarray,
+               world_population: float, counts: np.ndarray, totals: np.ndarray, ints: np.ndarray,
+               floats: np.ndarray) -> None:
+    """Every run's measures of month t (the start month, with no events: before any step)."""
+    for r in range(status.shape[0]):
+        record(r, t, status, junta, bits, population, world_population, counts, totals, ints, floats)
+
+
+@numba.njit(cache=True, inline="always")
+def _run_month(r: int, p, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
+               africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
+               patron_ratio,
+               junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
+               floats) -> None:
+    """One month of run r: draw, decide, count its events, record its measures."""
+    draw_month(generators, r, high_first, draws)
+    decide.advance_run(p, r, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+                       campaign, legitimacy, draws, bits, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count,
+                       z[r],
+                       z_accession[r])
+    record(r, t, arrays[decide.STATUS], arrays[decide.JUNTA], bits, population, world_population, counts, totals,
+           ints, floats)
+
+
+@numba.njit(cache=True, parallel=True, nogil=True)
+def month_parallel(p, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
+                   africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
+                   patron_ratio, junta_ratio, lead_count, z, z_accession, population, world_population, counts,
+                   totals, ints, floats) -> None:
+    """Month `month` (column t of the measures) of every run, runs spread over the threads."""
+    for r in numba.prange(bits.shape[0]):
+        _run_month(r, p, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+                   campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
+                   junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
+                   floats)
+
+
+@numba.njit(cache=True, nogil=True)
+def month_serial(p, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
+                 africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
+                 patron_ratio, junta_ratio, lead_count, z, z_accession, population, world_population, counts,
+                 totals, ints, floats) -> None:
+    """`month_parallel` on the calling thread."""
+    for r in range(bits.shape[0]):
+        _run_month(r, p, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+                   campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
+                   junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
+                   floats)
+
+
+@numba.njit(cache=True, nogil=True)
+def logged_events(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The logged events of bits (months, runs, states) as (run, month, state, code) positions, ordered by
+    run, month, state and code."""
+    months, runs, states = bits.shape
+    per_run = np.zeros(runs + 1, dtype=np.int64)
+    for r in range(runs):
+        found = 0
+        for m in range(months):
+            for s in range(states):
+                b = bits[m, r, s] & EVENT_MASK
+                while b:
+                    found += b & 1
+                    b >>= 1
+        per_run[r + 1] = found
+    starts = np.cumsum(per_run)
+    run, month = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
+    state, code = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
+    for r in range(runs):
+        at = starts[r]
+        for m in range(months):
+            for s in range(states):
+                b = bits[m, r, s] & EVENT_MASK
+                c = 0
+                while b:
+                    if b & 1:
+                        run[at], month[at], state[at], code[at] = r, m, s, c
+                        at += 1
+                    b >>= 1
+                    c += 1
+    return run, month, state, code
