@@ -31,6 +31,7 @@ from sim.experiments.compare import comparison_table
 from sim.model.ensemble import Results, world_at
 from sim.outputs import labels
 from sim.outputs.reporting import reporting_months
+from sim.store.exits import wilson_interval
 from sim.store.folders import ResultFolder
 
 # Okabe-Ito without its yellow, then Paul Tol's muted scheme: twelve colours, none repeated, all
@@ -290,19 +291,6 @@ def _status_note(code: str, row: pd.Series, start) -> str:  # noqa: ANN001 - a d
         return (f"announced {announced['date'].iloc[-1]:%Y} and revoked {revoked['date'].iloc[-1]:%Y}: "
                 "announcing again")
     return ""
-
-
-def wilson_interval(k: int, n: int, confidence: float) -> tuple[float, float]:
-    """The two-sided Wilson score interval of a binomial proportion k / n (Wilson 1927, JASA 22(158); in
-    the form of Newcombe 1998, Stat. Med. 17(8), method 3, as scipy.stats.binomtest's "wilson" computes it:
-    a test checks they agree). Written out so that a run's figures need not import scipy.stats (a second)."""
-    from scipy.special import ndtri
-    z = float(ndtri(0.5 + 0.5 * confidence))
-    p = k / n
-    denom = 2 * (n + z**2)
-    center = (2 * n * p + z**2) / denom
-    delta = z / denom * math.sqrt(4 * n * p * (1 - p) + z**2)
-    return (0.0 if k == 0 else center - delta), (1.0 if k == n else center + delta)
 
 
 def risk(folder: ResultFolder) -> list[Figure]:

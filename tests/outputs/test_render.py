@@ -24,6 +24,7 @@ from sim.interfaces.cli import main
 from sim.data import boundaries, datasets
 from sim.data.world import IN_STATUTE, build_world
 from sim.outputs import figures, render
+from sim.store.exits import wilson_interval
 from sim.store.folders import load
 
 
@@ -221,4 +222,4 @@ def test_missing_tables_and_wrong_kinds_exit_2(folders: dict[str, Path], tmp_pat
 def test_the_risk_intervals_are_scipys_wilson_intervals(runs: int) -> None:
     for k in sorted({0, 1, runs // 3, runs - 1, runs}):
         expected = binomtest(k, runs).proportion_ci(confidence_level=0.9, method="wilson")
-        assert figures.wilson_interval(k, runs, 0.9) == (expected.low, expected.high)
+        assert wilson_interval(k, runs, 0.9) == (expected.low, expected.high)
