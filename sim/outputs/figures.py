@@ -8,12 +8,13 @@ comes from `sim.labels`.
 import dataclasses
 import math
 import textwrap
-from typing import Callable
+from typing import Callable, Iterator
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PathCollection
 from matplotlib.colors import Normalize, to_hex
@@ -339,8 +340,26 @@ def risk(folder: ResultFolder) -> list[Figure]:
                    "revoked.", data, draw, aspect=0.62, min_height=3.8, scenarios=(tables.label,))]
 
 
-def _path(polygon: boundaries.Polygon) -> MplPath:
+def map_path(polygon: boundaries.Polygon) -> MplPath:
+    """A state's outline (its rings) as one matplotlib path."""
     return MplPath.make_compound_path(*(MplPath(ring, closed=True) for ring in polygon))
+
+
+MAP_PANELS = (("World", (-170, 180, -57, 84)), ("Africa", (-19, 53, -36, 38)))  # longitude, latitude bounds
+
+
+def map_panels(world: Axes, africa: Axes) -> Iterator[Axes]:
+    """The world and Africa panels of a map: each is yielded with the land outside the states drawn, for the
+    caller to draw the states on, and then cropped to its bounds and titled."""
+    for ax, (title, (x0, x1, y0, y1)) in zip((world, africa), MAP_PANELS):
+        ax.add_collection(PathCollection([map_path(p) for p in boundaries.territories()], facecolors=OTHER_LAND,
+                                         edgecolors="#bbbbbb", linewidths=0.15))
+        yield ax
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(title, loc="left")
 
 
 def world_map(folder: ResultFolder) -> list[Figure]:
@@ -370,17 +389,15 @@ def world_map(folder: ResultFolder) -> list[Figure]:
         rows = data.set_index("iso3")
         polygons = [(iso3, polygon) for iso3, parts in boundaries.outlines().items() for polygon in parts]
         dots = list(boundaries.markers().items())
-        for ax, (x0, x1, y0, y1) in ((world, (-170, 180, -57, 84)), (africa, (-19, 53, -36, 38))):
-            ax.add_collection(PathCollection([_path(p) for p in boundaries.territories()], facecolors=OTHER_LAND,
-                                             edgecolors="#bbbbbb", linewidths=0.15))
-            inside = rows.loc[[iso3 for iso3, _ in polygons], "status"].isin(IN_STATUTE).to_numpy()
+        inside = rows.loc[[iso3 for iso3, _ in polygons], "status"].isin(IN_STATUTE).to_numpy()
+        for ax in map_panels(world, africa):
             ax.add_collection(PathCollection(
-                [_path(p) for _, p in polygons], facecolors=[rows.at[iso3, "fill"] for iso3, _ in polygons],
+                [map_path(p) for _, p in polygons], facecolors=[rows.at[iso3, "fill"] for iso3, _ in polygons],
                 edgecolors=["white" if party else "#999999" for party in inside], linewidths=0.2, gid="states"))
-            non_party = [_path(p) for iso3, p in polygons if rows.at[iso3, "status"] not in IN_STATUTE]
+            non_party = [map_path(p) for iso3, p in polygons if rows.at[iso3, "status"] not in IN_STATUTE]
             ax.add_collection(PathCollection(non_party, facecolors="none", edgecolors="#a0a0a0", linewidths=0,
                                              hatch="////", gid="non-party hatching"))
-            pending = [_path(p) for iso3, p in polygons if rows.at[iso3, "status"] == "notified"]
+            pending = [map_path(p) for iso3, p in polygons if rows.at[iso3, "status"] == "notified"]
             ax.add_collection(PathCollection(pending, facecolors="none", edgecolors="black", linewidths=0.8,
                                              gid="pending"))
             ax.scatter([lon for _, (lon, _) in dots], [lat for _, (_, lat) in dots], s=6 if narrow else 10,
@@ -388,12 +405,6 @@ def world_map(folder: ResultFolder) -> list[Figure]:
                        edgecolors=["black" if rows.at[iso3, "status"] == "notified" else GREY for iso3, _ in dots],
                        linewidths=[0.8 if rows.at[iso3, "status"] == "notified" else 0.35 for iso3, _ in dots],
                        zorder=3, gid="markers")
-            ax.set_xlim(x0, x1)
-            ax.set_ylim(y0, y1)
-            ax.set_aspect("equal")
-            ax.axis("off")
-        world.set_title("World", loc="left")
-        africa.set_title("Africa", loc="left")
         key = [Patch(facecolor=NON_PARTY, edgecolor="#a0a0a0", hatch="////", label="not a State Party"),
                Patch(facecolor="white", edgecolor="black", lw=0.8, label="withdrawal pending"),
                Line2D([], [], marker="o", ls="", mfc="white", mec=GREY, ms=3.5, label="small state (capital)")]

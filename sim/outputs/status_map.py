@@ -6,7 +6,7 @@ from matplotlib.figure import Figure as Canvas
 from matplotlib.patches import Patch
 
 from sim.data import boundaries
-from sim.outputs.figures import GREY, NON_PARTY, OTHER_LAND, Figure, _path
+from sim.outputs.figures import GREY, NON_PARTY, Figure, map_panels, map_path
 
 STATUS_COLOURS = {  # Okabe-Ito; the States Parties in blues, the exits in warm colours
     "party": "#0072B2",
@@ -30,20 +30,12 @@ def status_map(states: pd.DataFrame, month: str, label: str) -> Figure:
                     for polygon in parts]
         dots = [(iso3, point) for iso3, point in boundaries.markers().items() if iso3 in colours]
         world, africa = fig.subplots(1, 2, width_ratios=[2.45, 1])
-        for ax, (x0, x1, y0, y1) in ((world, (-170, 180, -57, 84)), (africa, (-19, 53, -36, 38))):
-            ax.add_collection(PathCollection([_path(p) for p in boundaries.territories()], facecolors=OTHER_LAND,
-                                             edgecolors="#bbbbbb", linewidths=0.15))
-            ax.add_collection(PathCollection([_path(p) for _, p in polygons],
+        for ax in map_panels(world, africa):
+            ax.add_collection(PathCollection([map_path(p) for _, p in polygons],
                                              facecolors=[colours[iso3] for iso3, _ in polygons],
                                              edgecolors="white", linewidths=0.2))
             ax.scatter([lon for _, (lon, _) in dots], [lat for _, (_, lat) in dots], s=6,
                        c=[colours[iso3] for iso3, _ in dots], edgecolors=GREY, linewidths=0.3, zorder=3)
-            ax.set_xlim(x0, x1)
-            ax.set_ylim(y0, y1)
-            ax.set_aspect("equal")
-            ax.axis("off")
-        world.set_title("World", loc="left")
-        africa.set_title("Africa", loc="left")
         shown = [s for s in STATUS_COLOURS if s in set(data["status"])]
         fig.legend(handles=[Patch(color=STATUS_COLOURS[s], label=STATUS_LABELS[s]) for s in shown],
                    loc="outside lower center", fontsize=6, ncols=3)
