@@ -14,11 +14,13 @@ import pandas as pd
 from sim.core.errors import UserError
 from sim.core.months import first_day, format_month, month_of
 from sim.data import datasets
+from sim.data.posterior import Posterior
 from sim.experiments import calibration
 from sim.model.ensemble import Results, run_ensemble, world_for
 from sim.model.scenario import Scenario
 
 SHOCKS = ("known", "none")
+BUDGET = calibration.Budget(150, 2000)  # a quarter of the shipped calibration's: a backtest refits at every cutoff
 # fed with --shocks known; not the ideal points, which the model moves itself after the cutoff
 KNOWN_SHOCKS = ("coups", "juntas", "patrons", "court", "exposure")
 
@@ -77,25 +79,28 @@ def scenario_at(template: Scenario, cutoff: dt.date, horizon_months: int, shocks
         raise UserError(f"--horizon-months {horizon_months}: from {format_month(start)} it goes past the data's "
                         f"end ({datasets.DATA_END}), where no outcome can be scored")
     replay = KNOWN_SHOCKS if shocks == "known" else ()
-    params = template.params.replace({"coup_multiplier": 0.0, "junta_exit_rate": 0.0, "patron_switch": 0.0}
-                                     if replay else {})
-    return dataclasses.replace(template.with_window(start, start + horizon_months), name=f"backtest-{cutoff}",
-                               events=(), replay=replay, params=params)
+    window = dataclasses.replace(template.with_window(start, start + horizon_months), name=f"backtest-{cutoff}",
+                                 events=(), replay=replay)
+    return window.with_params({"coup_multiplier": 0.0, "junta_exit_rate": 0.0, "patron_switch": 0.0}
+                              if replay else {}, where="backtest")
 
 
 def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, seed: int, shocks: str,
-        budget: int, executor: cf.Executor) -> Backtest:
-    """Calibrate on the record before the cutoff month, forecast from the cutoff with the fitted values
-    and score the forecast against the record."""
+        budget: calibration.Budget, executor: cf.Executor, point: bool = False, in_flight: int = 8) -> Backtest:
+    """Calibrate on the record before the cutoff month, forecast from the cutoff with each run's parameters
+    drawn from that calibration's posterior (or, with `point`, all at its medians) and score the forecast
+    against the record."""
     scenario_at(template, cutoff, horizon_months, shocks)  # checks the window before calibrating
     first = calibration.FIRST_START
-    fitted = calibration.fit(template, first, month_of(cutoff) - 1, budget, calibration.RUNS_PER_DRAW, seed,
-                             calibration.ACCEPT, executor)
+    fitted = calibration.fit(template, first, month_of(cutoff) - 1, budget, seed, executor, in_flight)
     values = dict(zip(fitted.fitted["parameter"], fitted.fitted["value"]))
-    chosen = scenario_at(template.with_params(values, where="calibration"), cutoff, horizon_months, shocks)
+    # the medians become the scenario's defaults (not pinned), so that posterior draws replace them
+    chosen = scenario_at(dataclasses.replace(template, params=template.params.replace(values, "calibration")),
+                         cutoff, horizon_months, shocks)
     table = world_for(chosen).table.set_index("iso3")
     parties = table[table["status"] == "party"]
-    results: Results = run_ensemble(chosen, runs, seed)
+    sample = None if point else Posterior(fitted.posterior.drop(columns="draw"), f"backtest calibration to {cutoff}", "")
+    results: Results = run_ensemble(chosen, runs, seed, posterior=sample)
     announced = results.events[results.events["event"] == "announced"].groupby("iso3")["run"].nunique()
     # the model simulates the months after the start month; score what happened in those months
     observed = announcements(first_day(chosen.start + 1) - dt.timedelta(days=1),

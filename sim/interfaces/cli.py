@@ -1,6 +1,7 @@
 """The `iccsim` command line: list, show, states and run."""
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -18,22 +19,28 @@ from sim.core.errors import UserError
 from sim.core.months import format_month, parse_date, parse_month
 from sim.core.params import Params
 from sim.data import datasets
+from sim.data import posterior as posteriors
+from sim.data.posterior import Posterior
 from sim.data.world import build_world
 from sim.experiments import backtest as backtests
-from sim.experiments import calibration, execution, sweep, sweep_folder
+from sim.experiments import calibration, execution, inference_check, sweep, sweep_folder
 from sim.experiments import design as designs
 from sim.experiments.compare import comparison_table
 from sim.model import scenario as scenarios
+from sim.model.draws import DRAW_STREAM, RUNS_PER_DRAW
 from sim.model.ensemble import Results, run_ensemble
 from sim.model.streams import PROCESSES
-from sim.outputs import fitcheck, render, report
+from sim.outputs import fitcheck, inference_figure, render, report
 from sim.outputs.figures import KINDS
 from sim.outputs.render import WIDTHS
 from sim.store import folders
 from sim.store.exits import exits_table, group_exits
 from sim.store.output import reserve, staged_folder, write_json, write_table
 from sim.store.provenance import environment
-from sim.store.summary import summarise
+from sim.store.summary import describe_split, summarise, variance_split
+
+
+PARAMS_MODES = ("posterior", "median")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,12 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--end", help="YYYY-MM, overrides the scenario's end")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
     run.add_argument("--out", type=Path, help="output folder (default: results/<scenario>-<timestamp>)")
+    _params_options(run)
     compare = commands.add_parser("compare", help="run scenarios with common random numbers and compare them")
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="names or .toml paths; the first is "
                          "the reference for paired differences")
     compare.add_argument("--runs", type=_positive, default=200, help="runs per scenario (default: 200)")
     compare.add_argument("--seed", type=_seed, default=0, help="root seed, shared by all scenarios (default: 0)")
     compare.add_argument("--out", type=Path, help="output folder (default: results/compare-<timestamp>)")
+    _params_options(compare)
     plot = commands.add_parser("plot", help="render figures from a saved results folder")
     plot.add_argument("folder", type=Path, help="a folder written by run, compare or sweep")
     plot.add_argument("--kind", action="append", choices=list(KINDS), help="a figure kind (repeatable; "
@@ -80,9 +89,13 @@ def _parser() -> argparse.ArgumentParser:
     backtest.add_argument("--shocks", choices=backtests.SHOCKS, default="known",
                           help="replay the record's exogenous shocks after the cutoff (known) or none (default: known)")
     backtest.add_argument("--scenario", default="baseline", help="parameters from this scenario (default: baseline)")
-    backtest.add_argument("--budget", type=_positive, default=calibration.BUDGET,
-                          help=f"parameter sets for the calibration on the record before the cutoff "
-                               f"(see calibrate; default: {calibration.BUDGET})")
+    backtest.add_argument("--population", type=_positive, default=backtests.BUDGET.population,
+                          help=f"particles per generation of the calibration on the record before the cutoff "
+                               f"(see calibrate; default: {backtests.BUDGET.population})")
+    backtest.add_argument("--budget", type=_positive, default=backtests.BUDGET.simulations,
+                          help=f"runs of that calibration's withdrawal stage (see calibrate; default: "
+                               f"{backtests.BUDGET.simulations})")
+    _params_options(backtest, sample_file=False)
     backtest.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
     backtest.add_argument("--out", type=Path, help="output folder (default: results/backtest-<cutoff>-<timestamp>)")
     calibrate = commands.add_parser("calibrate", help="fit the parameters the literature leaves open to the record")
@@ -90,15 +103,25 @@ def _parser() -> argparse.ArgumentParser:
                            help=f"YYYY-MM: the runs start in this month (default: {datasets.FIRST_MONTH})")
     calibrate.add_argument("--to", dest="end", default=datasets.LAST_START_MONTH,
                            help=f"YYYY-MM: the last month of the record fitted (default: {datasets.LAST_START_MONTH})")
-    calibrate.add_argument("--budget", type=_positive, default=calibration.BUDGET,
-                           help="parameter sets drawn for the withdrawal stage; the coup stage draws an eighth "
-                                f"(at least 16) (default: {calibration.BUDGET})")
-    calibrate.add_argument("--runs", type=_positive, default=calibration.RUNS_PER_DRAW,
-                           help=f"runs per parameter set (default: {calibration.RUNS_PER_DRAW})")
-    calibrate.add_argument("--accept", type=_share, default=calibration.ACCEPT,
-                           help=f"share of parameter sets kept, the closest to the record (default: {calibration.ACCEPT})")
+    calibrate.add_argument("--population", type=_positive,
+                           help=f"particles per generation of the withdrawal stage; the coup stage a quarter "
+                                f"(default: {calibration.POPULATION}, {inference_check.BUDGET.population} with "
+                                "--check-inference)")
+    calibrate.add_argument("--budget", type=_positive,
+                           help=f"runs of the withdrawal stage, one per proposed parameter set; the coup stage a "
+                                f"quarter (default: {calibration.BUDGET}, {inference_check.BUDGET.simulations} "
+                                "per record with --check-inference)")
+    calibrate.add_argument("--generations", type=_positive,
+                           help=f"ABC-SMC generations at most (default: {calibration.GENERATIONS}, "
+                                f"{inference_check.BUDGET.generations} with --check-inference)")
     calibrate.add_argument("--check-runs", type=_positive, default=500,
-                           help="runs at the fitted values for the fit diagnostics (default: 500)")
+                           help="runs under the posterior for the predictive checks (default: 500)")
+    calibrate.add_argument("--check-inference", action="store_true",
+                           help="instead of fitting the record, fit synthetic records made at parameter sets "
+                                "drawn from the priors and report coverage and contraction (simulation-based "
+                                "calibration)")
+    calibrate.add_argument("--records", type=_positive, default=inference_check.RECORDS,
+                           help=f"synthetic records for --check-inference (default: {inference_check.RECORDS})")
     calibrate.add_argument("--seed", type=_seed, default=0, help="default: 0")
     calibrate.add_argument("--scenario", default="baseline", help="fixed parameters from this scenario "
                            "(default: baseline)")
@@ -124,23 +147,33 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
     sweep.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep in DIR")
     sweep.add_argument("--out", type=Path, help="output folder (default: results/sweep-<scenario>-<timestamp>)")
+    _params_options(sweep)
     return parser
+
+
+def _params_options(parser: argparse.ArgumentParser, sample_file: bool = True) -> None:
+    parser.add_argument("--params", choices=PARAMS_MODES, default=None,
+                        help="posterior: run i draws its fitted parameters from the posterior sample (by seed and "
+                             "run alone); median: every run at the posterior medians, a point forecast "
+                             "(default: posterior)")
+    if sample_file:
+        parser.add_argument("--posterior", type=Path, metavar="FILE", help="another calibration's posterior.csv "
+                            "(default: the sample shipped in sim/data)")
+
+
+def _posterior(args: argparse.Namespace) -> Posterior | None:
+    """The posterior sample the runs draw from, or None for a point forecast at the medians."""
+    if (args.params or "posterior") == "median":
+        if getattr(args, "posterior", None):
+            raise UserError("--posterior FILE draws parameters from a sample; it cannot go with --params median")
+        return None
+    return posteriors.load(args.posterior) if getattr(args, "posterior", None) else posteriors.shipped()
 
 
 def _positive(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
         raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1000000, got {text!r}")
     return int(text)
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a share in (0, 1], got {text!r}")
-    return value
 
 
 def _seed(text: str) -> int:
@@ -227,35 +260,41 @@ def _run(args: argparse.Namespace) -> int:
     if ignored := chosen.events_outside_window():
         print(f"iccsim: note: {ignored} scenario event(s) fall outside {format_month(chosen.start + 1)} to "
               f"{format_month(chosen.end)} and are ignored", file=sys.stderr)
+    posterior = _posterior(args)
     out = args.out or reserve(_default_out(chosen.name))
     with staged_folder(out, reserved=args.out is None) as folder:
         started = time.time()
-        results = _ensemble(chosen, args)
+        results = _ensemble(chosen, args, posterior)
         _write_results(folder, results, chosen)
-        write_json(folder / "manifest.json", _manifest([chosen], [results], args, started))
+        write_json(folder / "manifest.json", _manifest([chosen], [results], args, started, posterior))
         render.plot_folder(folder)
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
     print(f"P(any further exit by {format_month(chosen.end)}): EU member {shares['p_any_eu_exit']:.3f} "
           f"(other than Hungary {shares['p_any_eu_exit_not_hungary']:.3f}), WEOG state {shares['p_any_weog_exit']:.3f}")
-    print(f"wrote {out} ({runs}, {format_month(chosen.start)} to {format_month(chosen.end)})")
+    if posterior is not None:
+        print(f"spread at {format_month(chosen.end)}, by the law of total variance over posterior draws:")
+        print(describe_split(variance_split(results.runs)))
+    print(f"wrote {out} ({runs}, {format_month(chosen.start)} to {format_month(chosen.end)}, "
+          f"params: {'posterior' if posterior is not None else 'median'})")
     return 0
 
 
 def _compare(args: argparse.Namespace) -> int:
     chosen = [scenarios.load(name) for name in args.scenarios]
     labels = folders.labels([c.name for c in chosen])
+    posterior = _posterior(args)
     out = args.out or reserve(_default_out("compare"))
     with staged_folder(out, reserved=args.out is None) as folder:
         started = time.time()
         results = []
         for label, scenario in zip(labels, chosen):
             (folder / label).mkdir()
-            results.append(_ensemble(scenario, args))
+            results.append(_ensemble(scenario, args, posterior))
             _write_results(folder / label, results[-1], scenario)
         table = comparison_table(labels, results, scenarios=chosen)
         table.to_csv(folder / "comparison.csv", index=False)
-        write_json(folder / "manifest.json", _manifest(chosen, results, args, started))
+        write_json(folder / "manifest.json", _manifest(chosen, results, args, started, posterior))
         render.plot_folder(folder)
     print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
                  "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
@@ -266,13 +305,14 @@ def _compare(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     started = time.time()
     if args.resume:
-        given = [name for name in ("scenario", "vary", "design_file", "set", "out", "design", "samples", "runs", "seed")
-                 if getattr(args, name)]
+        given = [name for name in ("scenario", "vary", "design_file", "set", "out", "design", "samples", "runs", "seed",
+                                   "params", "posterior") if getattr(args, name)]
         if given:
             raise UserError(f"--resume DIR takes the sweep's settings from DIR; drop {', '.join(given)} "
                             "(only --workers or --scheduler may be given)")
         folder, settings = args.resume, sweep.read_settings(args.resume)
         chosen = sweep_folder.resumed_scenario(settings)
+        posterior = _resumed_posterior(settings)
         raw = pd.read_csv(folder / "design.csv").drop(columns="point")
     else:
         if not args.scenario:
@@ -290,6 +330,10 @@ def _sweep(args: argparse.Namespace) -> int:
         settings = sweep_folder.settings_for(args.scenario, _overrides(args.set),
                                              "file" if args.design_file else args.design, args.samples, factors,
                                              args.runs, args.seed)
+        posterior = _posterior(args)
+        settings |= {"params": "median" if posterior is None else "posterior",
+                     "posterior": None if posterior is None else posterior.describe() | {
+                         "file": str(args.posterior.resolve()) if args.posterior else "shipped"}}
         folder = args.out or reserve(_default_out(f"sweep-{chosen.name}"))
         sweep_folder.start(folder, chosen, raw, settings, reserved=args.out is None)
     values = designs.values(raw)
@@ -297,7 +341,7 @@ def _sweep(args: argparse.Namespace) -> int:
         with execution.executor(args.workers, args.scheduler) as pool, \
                 tqdm(total=len(values), desc=chosen.name, unit="point", disable=None, file=sys.stderr) as bar:
             failures = sweep.execute(folder, chosen, values, settings["runs"], settings["seed"], pool, bar.update,
-                                     execution.in_flight(args.workers, args.scheduler))
+                                     execution.in_flight(args.workers, args.scheduler), posterior)
     except KeyboardInterrupt:
         print(f"iccsim: interrupted; finished points are kept in {folder}: continue with "
               f"iccsim sweep --resume {folder}", file=sys.stderr)
@@ -309,22 +353,36 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resumed_posterior(settings: dict) -> Posterior | None:
+    """The posterior sample a sweep being resumed draws from, refusing one that changed since it started."""
+    recorded = settings["posterior"]
+    if settings["params"] == "median" or recorded is None:
+        return None
+    sample = posteriors.shipped() if recorded["file"] == "shipped" else posteriors.load(Path(recorded["file"]))
+    if sample.sha256 != recorded["sha256"]:
+        raise UserError(f"--resume: the posterior sample changed since the sweep started ({recorded['file']})")
+    return sample
+
+
 def _default_out(name: str) -> Path:
     """results/<name>-<timestamp> (see output.reserve for names already taken)."""
     return Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
-def _ensemble(chosen: scenarios.Scenario, args: argparse.Namespace) -> Results:
+def _ensemble(chosen: scenarios.Scenario, args: argparse.Namespace, posterior: Posterior | None) -> Results:
     with tqdm(total=args.runs, desc=chosen.name, unit="run", disable=None, file=sys.stderr) as bar:
-        return run_ensemble(chosen, args.runs, args.seed, progress=bar.update)
+        return run_ensemble(chosen, args.runs, args.seed, progress=bar.update, posterior=posterior)
 
 
 def _write_results(folder: Path, results: Results, chosen: scenarios.Scenario) -> None:
-    """A scenario's run tables, their summary and who leaves (exits.csv)."""
+    """A scenario's run tables, their summary, who leaves (exits.csv) and, under the posterior, the
+    variance split."""
     for name in ("runs", "timeseries", "events"):
         write_table(folder, name, getattr(results, name))
     summarise(results.timeseries).to_csv(folder / "summary.csv", index=False)
     exits_table(results, chosen).to_csv(folder / "exits.csv", index=False)
+    if "draw" in results.runs:
+        variance_split(results.runs).to_csv(folder / "variance.csv", index=False)
 
 
 def _backtest(args: argparse.Namespace) -> int:
@@ -335,15 +393,20 @@ def _backtest(args: argparse.Namespace) -> int:
     with staged_folder(out, reserved=args.out is None) as folder:
         started = time.time()
         with execution.executor(args.workers, None) as pool:
+            budget = calibration.Budget(args.population, args.budget)
             result = backtests.run(template, cutoff, args.horizon_months, args.runs, args.seed, args.shocks,
-                                   args.budget, pool)
+                                   budget, pool, point=args.params == "median",
+                                   in_flight=execution.in_flight(args.workers, None) or 64)
         result.states.to_csv(folder / "forecasts.csv", index=False)
         result.scores.to_csv(folder / "scores.csv", index=False)
         calibration.adopted(result.calibration, args.seed).to_csv(folder / "calibration.csv", index=False)
         write_json(folder / "manifest.json", {**environment(), "cutoff": str(cutoff), "horizon_months":
                                               args.horizon_months, "runs": args.runs, "root_seed": args.seed,
                                               "shocks": args.shocks, "scenario": template.name,
-                                              "calibration_budget": args.budget,
+                                              "calibration_budget": dataclasses.asdict(budget),
+                                              "params": args.params or "posterior",
+                                              "posterior": None if args.params == "median" else
+                                              "the backtest's own calibration on the record before the cutoff",
                                               "seconds": round(time.time() - started, 3), "status": "complete"})
     print(result.scores.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     hits = result.states[result.states["announced"] == 1]
@@ -356,31 +419,51 @@ def _calibrate(args: argparse.Namespace) -> int:
     start, end = parse_month(args.start, "--from"), parse_month(args.end, "--to")
     template = scenarios.load(args.scenario)
     calibration.stages(template, start, end)  # checks the window before anything runs
-    out = args.out or reserve(_default_out("calibration"))
-    draws = args.budget + max(16, args.budget // 8)
+    default = inference_check.BUDGET if args.check_inference else calibration.Budget(
+        calibration.POPULATION, calibration.BUDGET)
+    budget = calibration.Budget(args.population or default.population, args.budget or default.simulations,
+                                args.generations or default.generations, default.batch)
+    out = args.out or reserve(_default_out("inference-check" if args.check_inference else "calibration"))
+    runs = sum(budget.for_stage(name).simulations for name in ("coups", "withdrawals"))
+    runs *= args.records if args.check_inference else 1
     with staged_folder(out, reserved=args.out is None) as folder:
         started = time.time()
-        with execution.executor(args.workers, args.scheduler) as pool, \
-                tqdm(total=draws * args.runs, desc="calibrate", unit="run", disable=None, file=sys.stderr) as bar:
-            fitted = calibration.fit(template, start, end, args.budget, args.runs, args.seed, args.accept, pool,
-                                     progress=bar.update)
-        checked = fitcheck.check(fitted, template, args.check_runs, args.seed)
-        calibration.adopted(fitted, args.seed).to_csv(folder / "calibration.csv", index=False)
-        fitted.fitted.to_csv(folder / "fitted.csv", index=False)
-        fitted.draws.to_csv(folder / "draws.csv", index=False)
-        checked.statistics.to_csv(folder / "fit.csv", index=False)
-        checked.patterns.to_csv(folder / "patterns.csv", index=False)
-        provenance = {**environment(), "scenarios": [template.name], "runs": args.check_runs, "runs_per": "at the fitted values",
+        provenance = {**environment(), "scenarios": [template.name], "runs": args.check_runs, "runs_per": "posterior predictive check",
                       "seed": args.seed, "start": format_month(start), "horizon": format_month(end)}
-        render.render(fitcheck.figure(checked), folder / "figures", ("png", "pdf"), "double", provenance)
+        with execution.executor(args.workers, args.scheduler) as pool, \
+                tqdm(total=runs, desc="calibrate", unit="run", disable=None, file=sys.stderr) as bar:
+            in_flight = execution.in_flight(args.workers, args.scheduler) or 64
+            if args.check_inference:
+                checked = inference_check.check(template, start, end, args.records, budget, args.seed, pool,
+                                                in_flight, bar.update)
+            else:
+                fitted = calibration.fit(template, start, end, budget, args.seed, pool, in_flight, bar.update)
+        if args.check_inference:
+            checked.records.to_csv(folder / "records.csv", index=False)
+            checked.summary.to_csv(folder / "inference_check.csv", index=False)
+            render.render(inference_figure.figure(checked), folder / "figures", ("png", "pdf"), "double", provenance)
+        else:
+            predictive = fitcheck.check(fitted, template, args.check_runs, args.seed)
+            calibration.adopted(fitted, args.seed).to_csv(folder / "calibration.csv", index=False)
+            fitted.posterior.to_csv(folder / "posterior.csv", index=False)
+            fitted.fitted.to_csv(folder / "fitted.csv", index=False)
+            fitted.particles.to_csv(folder / "particles.csv", index=False)
+            fitted.generations.to_csv(folder / "generations.csv", index=False)
+            predictive.statistics.to_csv(folder / "predictive.csv", index=False)
+            predictive.patterns.to_csv(folder / "patterns.csv", index=False)
+            render.render(fitcheck.figure(predictive), folder / "figures", ("png", "pdf"), "double", provenance)
         write_json(folder / "manifest.json", {**environment(), "window": [format_month(start + 1), format_month(end)],
-                                              "scenario": template.name, "budget": args.budget, "runs": args.runs,
-                                              "accept": args.accept, "check_runs": args.check_runs,
-                                              "root_seed": args.seed, "seconds": round(time.time() - started, 3),
-                                              "status": "complete"})
-    print(fitted.fitted[["parameter", "value", "q05", "q95", "prior_low", "prior_high"]].to_string(
-        index=False, float_format=lambda v: f"{v:.3f}"))
-    print(checked.patterns.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+                                              "scenario": template.name, "method": calibration.METHOD,
+                                              "budget": dataclasses.asdict(budget),
+                                              "check_inference": args.check_inference,
+                                              "records": args.records if args.check_inference else None,
+                                              "check_runs": args.check_runs, "root_seed": args.seed,
+                                              "seconds": round(time.time() - started, 3), "status": "complete"})
+    table = checked.summary if args.check_inference else fitted.fitted[
+        ["parameter", "value", "q05", "q95", "prior_low", "prior_high", "contraction"]]
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if not args.check_inference:
+        print(predictive.patterns.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"wrote {out}")
     return 0
 
@@ -397,8 +480,18 @@ def _plot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _params_entry(posterior: Posterior | None) -> dict[str, object]:
+    """What the manifest says about the parameters: point or posterior, and which sample with its hash."""
+    if posterior is None:
+        return {"params": "median", "posterior": None}
+    return {"params": "posterior", "posterior": posterior.describe() | {
+        "rule": f"runs {RUNS_PER_DRAW}k..{RUNS_PER_DRAW}k+{RUNS_PER_DRAW - 1} use draw "
+                f"PCG64(SeedSequence(root_seed, spawn_key=(k, {DRAW_STREAM}))).integers(draws); the runs table "
+                "names each run's draw; parameters a scenario sets are kept"}}
+
+
 def _manifest(chosen: list[scenarios.Scenario], results: list[Results], args: argparse.Namespace,
-              started: float) -> dict[str, object]:
+              started: float, posterior: Posterior | None) -> dict[str, object]:
     return {
         **environment(),
         "scenarios": [c.name for c in chosen],
@@ -407,6 +500,7 @@ def _manifest(chosen: list[scenarios.Scenario], results: list[Results], args: ar
         "parties_at_start": [int(r.runs["parties_start"].iloc[0]) for r in results],
         "runs": args.runs,
         "root_seed": args.seed,
+        **_params_entry(posterior),
         "run_seeds": {"rule": "numpy SeedSequence(root_seed, spawn_key=(run, process))",
                       "runs": list(range(args.runs)), "processes": list(PROCESSES)},
         "started": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds"),

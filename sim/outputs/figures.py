@@ -317,7 +317,7 @@ def risk(folder: ResultFolder) -> list[Figure]:
         for y, (high, drivers) in enumerate(zip(rows["high"], rows["drivers"])):
             ax.annotate(drivers.split(", ")[0] if narrow else drivers, (high, y), xytext=(3, 0),
                         textcoords="offset points", va="center", fontsize=SMALL, color=GREY)
-        top = min(max(rows["high"].max(), 0.01), 1.0)
+        top = min(max(rows["high"].max() if len(rows) else 0.0, 0.01), 1.0)  # no state announced: an empty axis
         ax.set_xlim(0, top / 0.5)  # the right half holds the factors
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.xaxis.set_major_formatter("{x:g}")

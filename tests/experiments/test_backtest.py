@@ -16,10 +16,13 @@ from sim.model import ensemble, history, scenario
 from sim.model.ensemble import world_for
 
 
+TINY = calibration.Budget(20, 100, 2)
+
+
 @pytest.fixture(scope="module")
 def result() -> backtest.Backtest:
     return backtest.run(scenario.load("baseline"), dt.date(2016, 1, 1), 60, runs=200, seed=1, shocks="known",
-                        budget=16, executor=InlineExecutor())
+                        budget=TINY, executor=InlineExecutor())
 
 
 def test_outcomes_are_the_record(result: backtest.Backtest) -> None:
@@ -63,8 +66,8 @@ def test_horizon_past_the_data_and_cli(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["backtest", "--cutoff", "2024-01-01", "--horizon-months", "60"]) == 2
     assert "goes past the data's end" in capsys.readouterr().err
     out = tmp_path / "bt"
-    assert main(["backtest", "--cutoff", "2020-01-01", "--horizon-months", "24", "--runs", "50", "--budget", "16",
-                 "--workers", "1", "--out", str(out)]) == 0
+    assert main(["backtest", "--cutoff", "2020-01-01", "--horizon-months", "24", "--runs", "50", "--population", "20",
+                 "--budget", "100", "--workers", "1", "--out", str(out)]) == 0
     fitted = pd.read_csv(out / "calibration.csv")
     assert set(fitted["window"]) == {"2002-08 to 2019-12"}  # the record before the cutoff month only
     assert set(pd.read_csv(out / "scores.csv")["forecast"]) == {"model", "historical base rate", "regional base rate"}
@@ -78,7 +81,7 @@ def test_the_calibration_sees_nothing_after_the_cutoff(monkeypatch: pytest.Monke
     def fit() -> calibration.Calibration:
         ensemble._world.cache_clear()
         history.known_shocks.cache_clear()
-        return calibration.fit(template, calibration.FIRST_START, end, 16, 3, 1, 0.25, InlineExecutor())
+        return calibration.fit(template, calibration.FIRST_START, end, TINY, 1, InlineExecutor())
 
     before = fit()
     status, coups, exposure = datasets.icc_status(), datasets.coups(), datasets.exposure()
@@ -91,7 +94,7 @@ def test_the_calibration_sees_nothing_after_the_cutoff(monkeypatch: pytest.Monke
         {"iso3": ["NGA"], "kind": ["investigation"], "start": late[:1], "end": [pd.NaT], "level": [1.0]})],
         ignore_index=True))
     after = fit()
-    pd.testing.assert_frame_equal(after.draws, before.draws)
+    pd.testing.assert_frame_equal(after.particles, before.particles)
     pd.testing.assert_frame_equal(after.fitted, before.fitted)
     assert after.observed == before.observed
     moved = month_of(dt.date(2016, 3, 1))  # the same invention inside the window does change the record fitted
