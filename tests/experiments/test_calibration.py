@@ -100,6 +100,6 @@ def test_fit_gives_a_posterior_sample_and_adopted_values_with_provenance() -> No
     assert list(table["parameter"]) == names
     assert set(table["window"]) == {"2013-01 to 2014-12"}
     assert set(table["data_as_of"]) == {str(datasets.DATA_END)}
-    assert table["method"].iloc[0].startswith("ABC-SMC (pyabc), 50 particles, ")
+    assert table["method"].iloc[0].startswith("ABC-SMC (pyabc), 20 particles, ")
     assert table["method"].iloc[0].endswith(" runs, seed 3")
     assert ((table["q05"] <= table["value"]) & (table["value"] <= table["q95"])).all()
