@@ -29,7 +29,7 @@ SHOCKS = ("none", "known")
 # fed with --shocks known; not the ideal points, which the model moves itself after the cutoff
 KNOWN_SHOCKS = ("coups", "juntas", "patrons", "court", "exposure")
 MIN_HORIZON = 12  # months an origin must have before the data's end to be scored
-BUDGET = 128  # withdrawal-stage parameter sets per origin (a quarter of a full calibration): see the README for the cost
+BUDGET = calibration.Budget(150, 2000)  # a quarter of the shipped calibration's per origin: see the README for the cost
 POSTERIOR_STREAM = len(PROCESSES)  # spawn key of the stream that picks each run's posterior draw
 TARGETS = {"announced": "announcement episodes", "withdrawn": "effective exit episodes"}  # model event: target
 RECORD_EVENT = {"announced": "announced", "withdrawn": "effective"}
@@ -43,14 +43,14 @@ class Posterior:
     summary: pd.DataFrame  # one row per parameter (format of sim/data/calibration.csv)
 
 
-Calibrate = Callable[[Scenario, int, int, int, cf.Executor], Posterior]  # template, last month, budget, seed
+# template, last month, budget, seed, executor
+Calibrate = Callable[[Scenario, int, calibration.Budget, int, cf.Executor], Posterior]
 
 
-def rejection(template: Scenario, last: int, budget: int, seed: int, executor: cf.Executor) -> Posterior:
-    """The project's rejection ABC (sim.experiments.calibration) on the record from 2002-07 to `last`."""
-    fitted = calibration.fit(template, calibration.FIRST_START, last, budget, calibration.RUNS_PER_DRAW, seed,
-                             calibration.ACCEPT, executor)
-    return Posterior(calibration.posterior_sample(fitted), calibration.adopted(fitted, seed))
+def abc_smc(template: Scenario, last: int, budget: calibration.Budget, seed: int, executor: cf.Executor) -> Posterior:
+    """The project's ABC-SMC (sim.experiments.calibration) on the record from 2002-07 to `last`."""
+    fitted = calibration.fit(template, calibration.FIRST_START, last, budget, seed, executor)
+    return Posterior(fitted.posterior.drop(columns="draw"), calibration.adopted(fitted, seed))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,13 +137,16 @@ def units(parties: pd.DataFrame, announced: pd.DataFrame, events: pd.DataFrame, 
 
 
 def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, seed: int, shocks: str,
-        budget: int, calibrate: Calibrate = rejection, executor: cf.Executor | None = None) -> Origin:
-    """Calibrate on the record before the cutoff month, forecast from the cutoff with the posterior, and
-    set the forecasts beside the record and the baselines."""
+        budget: calibration.Budget, calibrate: Calibrate = abc_smc, executor: cf.Executor | None = None,
+        point: bool = False) -> Origin:
+    """Calibrate on the record before the cutoff month, forecast from the cutoff with the posterior (or,
+    with `point`, every run at its medians), and set the forecasts beside the record and the baselines."""
     base = scenario_at(template, cutoff, horizon_months, shocks)  # checks the window before calibrating
     months = base.end - base.start
     posterior = calibrate(template, month_of(cutoff) - 1, budget, seed, executor or InlineExecutor())
-    events = forecast(template, posterior.sample, cutoff, horizon_months, runs, seed, shocks)
+    sample = (pd.DataFrame([dict(zip(posterior.summary["parameter"], posterior.summary["value"]))]) if point
+              else posterior.sample)
+    events = forecast(template, sample, cutoff, horizon_months, runs, seed, shocks)
     table = ensemble.world_for(base).table.set_index("iso3")
     parties = table[table["status"] == "party"]
     first, last = first_day(base.start + 1), first_day(base.end + 1) - dt.timedelta(days=1)

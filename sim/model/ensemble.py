@@ -10,8 +10,10 @@ import pandas as pd
 from sim.core import interrupts
 from sim.core.months import first_day, format_month
 from sim.core.params import Params
+from sim.data.posterior import Posterior
 from sim.data.world import World, build_world
 from sim.model import dynamics
+from sim.model.draws import draw_indices
 from sim.model.scenario import Scenario
 from sim.model.state import Static, initial_state, static_from
 from sim.model.streams import Streams
@@ -42,28 +44,60 @@ def _world(start: int, *coup_params: float) -> World:
     return build_world(first_day(start), Params.build(dict(zip(names, coup_params))))
 
 
-def run_ensemble(scenario: Scenario, runs: int, seed: int,
-                 progress: Callable[[int], None] = lambda n: None, batch: int = BATCH) -> Results:
+def run_ensemble(scenario: Scenario, runs: int, seed: int, progress: Callable[[int], None] = lambda n: None,
+                 batch: int = BATCH, posterior: Posterior | None = None) -> Results:
     """Run `runs` replicates, `batch` at a time (smaller batches report progress more often); run i uses
-    the random streams of (seed, i) whatever the batch size."""
+    the random streams of (seed, i) whatever the batch size and, with a posterior sample, the draw of
+    (seed, i) for the parameters the scenario does not pin (see sim.model.draws); the runs table then
+    carries each run's draw index."""
+    if posterior is None:
+        return _run_at(scenario, list(range(runs)), seed, progress, batch)
+    draws = draw_indices(seed, list(range(runs)), len(posterior.draws))
+    results = run_drawn(scenario, {run: posterior.draws.iloc[draw].to_dict() for run, draw in enumerate(draws)},
+                        seed, progress, batch)
+    results.runs.insert(2, "draw", draws)
+    return results
+
+
+def run_drawn(scenario: Scenario, values: dict[int, dict[str, float]], seed: int,
+              progress: Callable[[int], None] = lambda n: None, batch: int = BATCH) -> Results:
+    """Run each given run index with its own parameter values (the scenario's pinned parameters kept)
+    and its own random streams: runs that share values advance together, and the tables come back in
+    run order, the same as if every run had been simulated alone with its values."""
+    groups: dict[tuple[tuple[str, float], ...], list[int]] = {}
+    for run in sorted(values):
+        groups.setdefault(tuple(sorted(values[run].items())), []).append(run)
+    schedule = dynamics.schedule(scenario, static_from(world_for(scenario)))  # params do not enter it
+    parts = [_run_at(scenario.with_draw(dict(key)), runs, seed, progress, batch, schedule)
+             for key, runs in groups.items()]
+    tables = [pd.concat(frames, ignore_index=True) for frames in zip(*(dataclasses.astuple(r) for r in parts))]
+    return Results(*(table.sort_values("run", kind="stable", ignore_index=True) for table in tables))
+
+
+def _run_at(scenario: Scenario, runs: list[int], seed: int, progress: Callable[[int], None], batch: int,
+            schedule: dict[int, list[dynamics.ScheduledEvent]] | None = None) -> Results:
+    """The given runs at the scenario's parameters, `batch` runs at a time."""
     world = world_for(scenario)
     static = static_from(world)
     parts = []
-    for first in range(0, runs, batch):
-        indices = list(range(first, min(first + batch, runs)))
-        parts.append(simulate(world, static, scenario, seed, indices))
+    for first in range(0, len(runs), batch):
+        indices = runs[first:first + batch]
+        parts.append(simulate(world, static, scenario, seed, indices, schedule))
         progress(len(indices))
     return Results(*(pd.concat(tables, ignore_index=True) for tables in zip(*parts)))
 
 
-def simulate(world: World, static: Static, scenario: Scenario, seed: int,
-             indices: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Advance the given runs from the start to the end month; return (runs, timeseries, events)."""
+def simulate(world: World, static: Static, scenario: Scenario, seed: int, indices: list[int],
+             schedule: dict[int, list[dynamics.ScheduledEvent]] | None = None
+             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Advance the given runs from the start to the end month; return (runs, timeseries, events). The
+    schedule of scenario events may be given when it is already built (it depends on the window and
+    the events, not on the parameters)."""
     p = scenario.params
     with interrupts.deferred():  # compiled code runs here: Ctrl-C and SIGTERM are raised between months
         state = initial_state(world, scenario, len(indices))
         streams = Streams(seed, indices, static.size, scenario.end - scenario.start)
-        schedule = dynamics.schedule(scenario, static)
+        schedule = dynamics.schedule(scenario, static) if schedule is None else schedule
         totals = np.zeros((len(indices), len(dynamics.CODES)), dtype=np.int64)
         series = [dynamics.measures(state, static, totals)]
         found: list[tuple[int, np.ndarray, np.ndarray]] = []  # (month, flat positions, event bits)

@@ -15,11 +15,12 @@ from sim.model import ensemble, history, scenario
 from sim.model.ensemble import world_for
 
 CUTOFF = dt.date(2016, 1, 1)
+TINY = calibration.Budget(20, 100, 2)
 
 
 @pytest.fixture(scope="module")
 def origin() -> backtest.Origin:
-    return backtest.run(scenario.load("baseline"), CUTOFF, 24, runs=60, seed=1, shocks="none", budget=16)
+    return backtest.run(scenario.load("baseline"), CUTOFF, 24, runs=60, seed=1, shocks="none", budget=TINY)
 
 
 def test_outcomes_are_the_record(origin: backtest.Origin) -> None:
@@ -33,9 +34,7 @@ def test_outcomes_are_the_record(origin: backtest.Origin) -> None:
 
 
 def test_model_probabilities_are_shares_of_the_posterior_runs(origin: backtest.Origin) -> None:
-    sample = calibration.posterior_sample(calibration.fit(scenario.load("baseline"), calibration.FIRST_START,
-                                                          month_of(CUTOFF) - 1, 16, calibration.RUNS_PER_DRAW, 1,
-                                                          calibration.ACCEPT, InlineExecutor()))
+    sample = backtest.abc_smc(scenario.load("baseline"), month_of(CUTOFF) - 1, TINY, 1, InlineExecutor()).sample
     events = backtest.forecast(scenario.load("baseline"), sample, CUTOFF, 24, 60, 1, "none")
     announced = events[events["event"] == "announced"].groupby("iso3")["run"].nunique() / 60
     p = origin.units.set_index("unit")["p_model"]
@@ -123,7 +122,7 @@ def test_the_calibration_sees_nothing_after_the_cutoff(monkeypatch: pytest.Monke
 
     def fit() -> backtest.Posterior:
         _clear()
-        return backtest.rejection(template, month_of(CUTOFF) - 1, 16, 1, InlineExecutor())
+        return backtest.abc_smc(template, month_of(CUTOFF) - 1, TINY, 1, InlineExecutor())
 
     before = fit()
     _invent_after(monkeypatch, pd.to_datetime(["2016-01-05", "2016-02-01"]))
