@@ -21,16 +21,14 @@ from sim.data import datasets
 from sim.experiments import baselines, calibration, episodes
 from sim.experiments.execution import InlineExecutor
 from sim.model import ensemble
+from sim.model.draws import draw_indices
 from sim.model.scenario import Scenario
-from sim.model.state import static_from
-from sim.model.streams import PROCESSES
 
 SHOCKS = ("none", "known")
 # fed with --shocks known; not the ideal points, which the model moves itself after the cutoff
 KNOWN_SHOCKS = ("coups", "juntas", "patrons", "court", "exposure")
 MIN_HORIZON = 12  # months an origin must have before the data's end to be scored
-BUDGET = 128  # withdrawal-stage parameter sets per origin (a quarter of a full calibration): see the README for the cost
-POSTERIOR_STREAM = len(PROCESSES)  # spawn key of the stream that picks each run's posterior draw
+BUDGET = calibration.Budget(150, 2000)  # a quarter of the shipped calibration's per origin: see the README for the cost
 TARGETS = {"announced": "announcement episodes", "withdrawn": "effective exit episodes"}  # model event: target
 RECORD_EVENT = {"announced": "announced", "withdrawn": "effective"}
 
@@ -43,14 +41,14 @@ class Posterior:
     summary: pd.DataFrame  # one row per parameter (format of sim/data/calibration.csv)
 
 
-Calibrate = Callable[[Scenario, int, int, int, cf.Executor], Posterior]  # template, last month, budget, seed
+# template, last month, budget, seed, executor
+Calibrate = Callable[[Scenario, int, calibration.Budget, int, cf.Executor], Posterior]
 
 
-def rejection(template: Scenario, last: int, budget: int, seed: int, executor: cf.Executor) -> Posterior:
-    """The project's rejection ABC (sim.experiments.calibration) on the record from 2002-07 to `last`."""
-    fitted = calibration.fit(template, calibration.FIRST_START, last, budget, calibration.RUNS_PER_DRAW, seed,
-                             calibration.ACCEPT, executor)
-    return Posterior(calibration.posterior_sample(fitted), calibration.adopted(fitted, seed))
+def abc_smc(template: Scenario, last: int, budget: calibration.Budget, seed: int, executor: cf.Executor) -> Posterior:
+    """The project's ABC-SMC (sim.experiments.calibration) on the record from 2002-07 to `last`."""
+    fitted = calibration.fit(template, calibration.FIRST_START, last, budget, seed, executor)
+    return Posterior(fitted.posterior.drop(columns="draw"), calibration.adopted(fitted, seed))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,33 +78,22 @@ def scenario_at(template: Scenario, cutoff: dt.date, horizon_months: int, shocks
     start = month_of(cutoff)
     months = horizon_at(cutoff, horizon_months)
     replay = KNOWN_SHOCKS if shocks == "known" else ()
-    params = template.params.replace({"coup_multiplier": 0.0, "junta_exit_rate": 0.0, "patron_switch": 0.0}
-                                     if replay else {})
-    return dataclasses.replace(template.with_window(start, start + months), name=f"backtest-{cutoff}",
-                               events=(), replay=replay, params=params)
-
-
-def posterior_draws(sample_size: int, runs: int, seed: int) -> np.ndarray:
-    """The posterior set each run uses: run i draws it from its own stream (seed, i), so a run's set does
-    not depend on how many runs there are."""
-    return np.array([np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(run, POSTERIOR_STREAM)))
-                     .integers(sample_size) for run in range(runs)])
+    # the replayed shocks replace the model's own coups, junta exits and patron switches (pinned: no draw
+    # of the posterior brings them back)
+    shocked = template.with_params({"coup_multiplier": 0.0, "junta_exit_rate": 0.0, "patron_switch": 0.0},
+                                   where="--shocks known") if replay else template
+    return dataclasses.replace(shocked.with_window(start, start + months), name=f"backtest-{cutoff}",
+                               events=(), replay=replay)
 
 
 def forecast(template: Scenario, sample: pd.DataFrame, cutoff: dt.date, horizon_months: int, runs: int,
              seed: int, shocks: str, threads: int | None = None) -> pd.DataFrame:
     """The posterior ensemble's events (run, month as an ordinal, iso3, event) over the horizon, on `threads`
-    threads (default: all cores)."""
-    chosen = posterior_draws(len(sample), runs, seed)
-    parts = []
-    for draw in np.unique(chosen):
-        values = {name: float(value) for name, value in sample.iloc[draw].items()}
-        scenario = scenario_at(template.with_params(values, where="posterior"), cutoff, horizon_months, shocks)
-        world = ensemble.world_for(scenario)
-        _, _, events = ensemble.simulate(world, static_from(world), scenario, seed,
-                                         [int(run) for run in np.flatnonzero(chosen == draw)], threads)
-        parts.append(events)
-    events = pd.concat(parts, ignore_index=True)
+    threads (default: all cores); run i takes the sample's draw of (seed, i), as a forecast does."""
+    every = np.arange(runs, dtype=np.int64)
+    chosen = draw_indices(seed, every.tolist(), len(sample))
+    events = ensemble.run_drawn(scenario_at(template, cutoff, horizon_months, shocks),
+                                sample.iloc[chosen].reset_index(drop=True), seed, every, threads=threads).events
     events = events[events["event"].isin(list(TARGETS))]
     events = events.assign(month=events["month"].map(parse_month))
     return events.sort_values(["run", "month", "iso3", "event"], ignore_index=True)
@@ -138,14 +125,16 @@ def units(parties: pd.DataFrame, announced: pd.DataFrame, events: pd.DataFrame, 
 
 
 def run(template: Scenario, cutoff: dt.date, horizon_months: int, runs: int, seed: int, shocks: str,
-        budget: int, calibrate: Calibrate = rejection, executor: cf.Executor | None = None,
-        threads: int | None = None) -> Origin:
-    """Calibrate on the record before the cutoff month, forecast from the cutoff with the posterior, and
-    set the forecasts beside the record and the baselines."""
+        budget: calibration.Budget, calibrate: Calibrate = abc_smc, executor: cf.Executor | None = None,
+        point: bool = False, threads: int | None = None) -> Origin:
+    """Calibrate on the record before the cutoff month, forecast from the cutoff with the posterior (or,
+    with `point`, every run at its medians), and set the forecasts beside the record and the baselines."""
     base = scenario_at(template, cutoff, horizon_months, shocks)  # checks the window before calibrating
     months = base.end - base.start
     posterior = calibrate(template, month_of(cutoff) - 1, budget, seed, executor or InlineExecutor())
-    events = forecast(template, posterior.sample, cutoff, horizon_months, runs, seed, shocks, threads)
+    sample = (pd.DataFrame([dict(zip(posterior.summary["parameter"], posterior.summary["value"]))]) if point
+              else posterior.sample)
+    events = forecast(template, sample, cutoff, horizon_months, runs, seed, shocks, threads)
     table = ensemble.world_for(base).table.set_index("iso3")
     parties = table[table["status"] == "party"]
     first, last = first_day(base.start + 1), first_day(base.end + 1) - dt.timedelta(days=1)

@@ -1,6 +1,7 @@
 """A backtest's folder from start to finish: the settings it records (to resume from), the manifest
 written before any origin runs, and the assembled, scored tables at the end."""
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -10,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from sim.core.errors import UserError
-from sim.experiments import evaluation, rolling
+from sim.experiments import calibration, evaluation, rolling
 from sim.model.scenario import Scenario
 from sim.store.atomic import whole_folder
 from sim.store.integrity import seal
@@ -22,11 +23,12 @@ SHOCK_LABELS = {"none": "none (unconditional)", "known": "known (conditional: gi
 
 
 def settings_for(cutoffs: list[dt.date], step: int | None, horizon_months: int, runs: int, seed: int, shocks: str,
-                 scenario: str, budget: int) -> dict[str, Any]:
+                 scenario: str, budget: calibration.Budget, params: str) -> dict[str, Any]:
     named = Path(scenario)
     return {"cutoffs": [str(c) for c in cutoffs], "step_months": step, "horizon_months": horizon_months,
             "runs": runs, "seed": seed, "shocks": shocks,
-            "scenario": str(named.resolve()) if named.suffix == ".toml" else scenario, "set": {}, "budget": budget}
+            "scenario": str(named.resolve()) if named.suffix == ".toml" else scenario, "set": {},
+            "budget": dataclasses.asdict(budget), "params": params}
 
 
 def start(folder: Path, chosen: Scenario, settings: dict[str, Any]) -> None:

@@ -21,14 +21,14 @@ import pandas as pd
 
 from sim.core.errors import UserError
 from sim.core.months import month_of, parse_date
-from sim.experiments import backtest
+from sim.experiments import backtest, calibration
 from sim.experiments.execution import InlineExecutor
 from sim.model.scenario import Scenario
 
 CHUNKS = "chunks"
 PARTS = ("units", "counts", "posterior", "summary")  # the summary is written last: it marks an origin done
 SETTINGS = ("cutoffs", "step_months", "horizon_months", "runs", "seed", "shocks", "scenario", "set", "budget",
-            "scenario_files")
+            "params", "scenario_files")
 
 
 def parse_cutoffs(text: str) -> tuple[list[dt.date], int]:
@@ -76,8 +76,8 @@ def run_origin(template: Scenario, cutoff: dt.date, settings: dict[str, Any],
                executor: cf.Executor | None = None, threads: int | None = None) -> backtest.Origin:
     """One origin (a task for an executor); its forecast runs on `threads` threads (default: all cores)."""
     return backtest.run(template, cutoff, settings["horizon_months"], settings["runs"], settings["seed"],
-                        settings["shocks"], settings["budget"], executor=executor or InlineExecutor(),
-                        threads=threads)
+                        settings["shocks"], calibration.Budget(**settings["budget"]),
+                        executor=executor or InlineExecutor(), point=settings["params"] == "median", threads=threads)
 
 
 def execute(folder: Path, template: Scenario, settings: dict[str, Any], executor: cf.Executor,

@@ -19,6 +19,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from sim.core.errors import UserError
+from sim.data.posterior import Posterior
 from sim.model.ensemble import run_ensemble
 from sim.model.scenario import Scenario
 from sim.store import integrity
@@ -39,11 +40,13 @@ class PointResult:
     error: str | None = None
 
 
-def run_point(scenario: Scenario, point: int, overrides: dict[str, Any], runs: int, seed: int) -> PointResult:
-    """Run one design point; an exception is returned as text, not raised, so a sweep carries on."""
+def run_point(scenario: Scenario, point: int, overrides: dict[str, Any], runs: int, seed: int,
+              posterior: Posterior | None = None) -> PointResult:
+    """Run one design point (its swept parameters pinned, the others drawn per run from the posterior if
+    one is given); an exception is returned as text, not raised, so a sweep carries on."""
     try:
         results = run_ensemble(scenario.with_params(overrides, where=f"design point {point}"), runs, seed,
-                               threads=1)  # the points run side by side on the executor's workers
+                               threads=1, posterior=posterior)  # the points run side by side on the workers
     except Exception:  # noqa: BLE001 - any failure of one point is recorded and the sweep goes on
         return PointResult(point, None, None, traceback.format_exc(limit=3).strip().splitlines()[-1])
     values = pd.DataFrame({name: [value] * len(results.runs) for name, value in overrides.items()})
@@ -107,7 +110,8 @@ def write_point(folder: Path, result: PointResult) -> None:
 
 def execute(folder: Path, scenario: Scenario, points: pd.DataFrame, runs: int, seed: int,
             executor: cf.Executor, progress: Callable[[int], None] = lambda n: None,
-            in_flight: int | None = None, done: set[int] | None = None) -> list[tuple[int, str]]:
+            in_flight: int | None = None, done: set[int] | None = None,
+            posterior: Posterior | None = None) -> list[tuple[int, str]]:
     """Run the points (validated values, see design.values) not in `done` (default: those without whole
     chunks in `folder`), keeping at most `in_flight` submitted at once (all if None); write each as it
     finishes; return the failures as (point, error)."""
@@ -119,7 +123,7 @@ def execute(folder: Path, scenario: Scenario, points: pd.DataFrame, runs: int, s
     failures = []
 
     def submit(count: int | None) -> set[cf.Future]:
-        return {executor.submit(run_point, scenario, point, points.iloc[point].to_dict(), runs, seed)
+        return {executor.submit(run_point, scenario, point, points.iloc[point].to_dict(), runs, seed, posterior)
                 for point in itertools.islice(remaining, count)}
 
     pending = submit(in_flight)
@@ -174,4 +178,6 @@ def read_settings(folder: Path) -> dict[str, Any]:
     integrity.verify(folder, manifest, "--resume")
     if "design.csv" not in manifest[integrity.RECORD]:
         raise UserError(f"--resume {folder}: its manifest does not record design.csv; not a sweep folder")
-    return {key: manifest[key] for key in SETTINGS}
+    # sweeps written before posterior draws ran at the point values
+    return {key: manifest[key] for key in SETTINGS} | {"params": manifest.get("params", "median"),
+                                                      "posterior": manifest.get("posterior")}

@@ -14,6 +14,8 @@ import pandas as pd
 
 from sim.core.errors import UserError
 from sim.core.months import parse_month
+from sim.data import posterior as posteriors
+from sim.data.posterior import Posterior
 from sim.experiments.compare import comparison_table
 from sim.model import scenario as scenarios
 from sim.model.ensemble import BATCH, run_ensemble
@@ -71,35 +73,50 @@ def resolve(scenario: str | os.PathLike | Scenario, start: str | None = None, en
     return chosen.with_params(dict(params or {}), where="params")
 
 
+def _sample(median: bool = False, posterior: str | os.PathLike | None = None) -> Posterior | None:
+    """The posterior sample runs draw from, as the CLI's --params and --posterior choose it: the shipped
+    one, another calibration's posterior.csv, or None (`median`: every run at the posterior medians)."""
+    if median:
+        if posterior is not None:
+            raise UserError("posterior: a sample to draw from cannot go with median=True")
+        return None
+    return posteriors.load(Path(posterior)) if posterior is not None else posteriors.shipped()
+
+
 def run(scenario: str | os.PathLike | Scenario, runs: int = 200, seed: int = 0, *, start: str | None = None,
-        end: str | None = None, params: Mapping[str, Any] | None = None,
-        progress: Callable[[int], None] = lambda n: None, batch: int = BATCH) -> Result:
-    """Run an ensemble, as `iccsim run SCENARIO --runs RUNS --seed SEED [--start] [--end] [--set ...]`;
-    `progress` is called with the number of runs finished after each batch of `batch` runs (the tables do
-    not depend on the batch size)."""
+        end: str | None = None, params: Mapping[str, Any] | None = None, median: bool = False,
+        posterior: str | os.PathLike | None = None, progress: Callable[[int], None] = lambda n: None,
+        batch: int = BATCH) -> Result:
+    """Run an ensemble, as `iccsim run SCENARIO --runs RUNS --seed SEED [--start] [--end] [--set ...]
+    [--params median] [--posterior FILE]`; `progress` is called with the number of runs finished after each
+    batch of `batch` runs (the tables do not depend on the batch size)."""
     _check_counts(runs, seed)
     chosen = resolve(scenario, start, end, params)
+    drawn = _sample(median, posterior)
     started = time.time()
-    results = run_ensemble(chosen, runs, seed, progress=progress, batch=batch)
+    results = run_ensemble(chosen, runs, seed, progress=progress, batch=batch, posterior=drawn)
     call = f"sim.run({chosen.name!r}, runs={runs}, seed={seed})"
-    manifest = run_manifest([chosen], [results], runs, seed, started, command=[call])
+    manifest = run_manifest([chosen], [results], runs, seed, started, drawn, command=[call])
     return Result(chosen.name, results.runs, results.timeseries, results.events, summarise(results.timeseries),
                   manifest, exits_table(results, chosen))
 
 
-def compare(*scenarios_: str | os.PathLike | Scenario, runs: int = 200, seed: int = 0) -> Comparison:
-    """Run scenarios with common random numbers and compare them with the first, as `iccsim compare`."""
+def compare(*scenarios_: str | os.PathLike | Scenario, runs: int = 200, seed: int = 0, median: bool = False,
+            posterior: str | os.PathLike | None = None) -> Comparison:
+    """Run scenarios with common random numbers (and common parameter draws) and compare them with the
+    first, as `iccsim compare`."""
     if not scenarios_:
         raise UserError("compare: name at least one scenario")
     _check_counts(runs, seed)
     chosen = [resolve(s) for s in scenarios_]
     labels = folders.labels([c.name for c in chosen])
+    drawn = _sample(median, posterior)
     started = time.time()
-    results = [run_ensemble(c, runs, seed) for c in chosen]
+    results = [run_ensemble(c, runs, seed, posterior=drawn) for c in chosen]
     call = f"sim.compare({', '.join(repr(c.name) for c in chosen)}, runs={runs}, seed={seed})"
-    manifest = run_manifest(chosen, results, runs, seed, started, command=[call])
+    manifest = run_manifest(chosen, results, runs, seed, started, drawn, command=[call])
     per_label = {label: Result(c.name, r.runs, r.timeseries, r.events, summarise(r.timeseries),
-                               run_manifest([c], [r], runs, seed, started, command=[call]), exits_table(r, c))
+                               run_manifest([c], [r], runs, seed, started, drawn, command=[call]), exits_table(r, c))
                  for label, c, r in zip(labels, chosen, results)}
     return Comparison(comparison_table(labels, results, scenarios=chosen), per_label, manifest)
 

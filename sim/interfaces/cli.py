@@ -2,6 +2,7 @@
 
 import argparse
 import concurrent.futures as cf
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -18,8 +19,11 @@ from sim.core.months import format_month, parse_date, parse_month
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that need them, to start quickly
     import pandas as pd
 
+    from sim.data.posterior import Posterior
     from sim.model.ensemble import Results
     from sim.model.scenario import Scenario
+
+PARAMS_MODES = ("posterior", "median")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,6 +65,7 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
     _threads_argument(parser)
     parser.add_argument("--out", type=Path, help="output folder (default: results/<scenario>-<timestamp>)")
+    _params_arguments(parser)
 
 
 def _compare_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +75,7 @@ def _compare_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=_seed, default=0, help="root seed, shared by all scenarios (default: 0)")
     _threads_argument(parser)
     parser.add_argument("--out", type=Path, help="output folder (default: results/compare-<timestamp>)")
+    _params_arguments(parser)
 
 
 def _plot_arguments(parser: argparse.ArgumentParser) -> None:
@@ -97,8 +103,12 @@ def _backtest_arguments(parser: argparse.ArgumentParser) -> None:
                         "coups and patron changes after the cutoff; known: the record's are replayed, a "
                         "forecast given the future")
     parser.add_argument("--scenario", help="parameters from this scenario (default: baseline)")
-    parser.add_argument("--budget", type=_positive, help="parameter sets for each origin's calibration on the "
-                        f"record before it (see calibrate; default: {backtests.BUDGET})")
+    parser.add_argument("--population", type=_positive, help="particles per generation of each origin's "
+                        "calibration on the record before it (see calibrate; default: "
+                        f"{backtests.BUDGET.population})")
+    parser.add_argument("--budget", type=_positive, help="runs of that calibration's withdrawal stage (see "
+                        f"calibrate; default: {backtests.BUDGET.simulations})")
+    _params_arguments(parser, sample_file=False)
     parser.add_argument("--workers", type=_positive, help="local processes (default: all cores; 1 = serial)")
     _threads_argument(parser, "each origin's forecast ensemble")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
@@ -108,20 +118,30 @@ def _backtest_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _calibrate_arguments(parser: argparse.ArgumentParser) -> None:
     from sim.data import datasets
-    from sim.experiments import calibration
+    from sim.experiments import calibration, inference_check
     parser.add_argument("--from", dest="start", default=datasets.FIRST_MONTH,
                         help=f"YYYY-MM: the runs start in this month (default: {datasets.FIRST_MONTH})")
     parser.add_argument("--to", dest="end", default=datasets.LAST_START_MONTH,
                         help=f"YYYY-MM: the last month of the record fitted (default: {datasets.LAST_START_MONTH})")
-    parser.add_argument("--budget", type=_positive, default=calibration.BUDGET,
-                        help="parameter sets drawn for the withdrawal stage; the coup stage draws an eighth "
-                             f"(at least 16) (default: {calibration.BUDGET})")
-    parser.add_argument("--runs", type=_positive, default=calibration.RUNS_PER_DRAW,
-                        help=f"runs per parameter set (default: {calibration.RUNS_PER_DRAW})")
-    parser.add_argument("--accept", type=_share, default=calibration.ACCEPT,
-                        help=f"share of parameter sets kept, the closest to the record (default: {calibration.ACCEPT})")
+    parser.add_argument("--population", type=_positive,
+                        help=f"particles per generation of the withdrawal stage; the coup stage a quarter "
+                             f"(default: {calibration.POPULATION}, {inference_check.BUDGET.population} with "
+                             "--check-inference)")
+    parser.add_argument("--budget", type=_positive,
+                        help=f"runs of the withdrawal stage, one per proposed parameter set; the coup stage a "
+                             f"quarter (default: {calibration.BUDGET}, {inference_check.BUDGET.simulations} "
+                             "per record with --check-inference)")
+    parser.add_argument("--generations", type=_positive,
+                        help=f"ABC-SMC generations at most (default: {calibration.GENERATIONS}, "
+                             f"{inference_check.BUDGET.generations} with --check-inference)")
     parser.add_argument("--check-runs", type=_positive, default=500,
-                        help="runs at the fitted values for the fit diagnostics (default: 500)")
+                        help="runs under the posterior for the predictive checks (default: 500)")
+    parser.add_argument("--check-inference", action="store_true",
+                        help="instead of fitting the record, fit synthetic records made at parameter sets "
+                             "drawn from the priors and report coverage and contraction (simulation-based "
+                             "calibration)")
+    parser.add_argument("--records", type=_positive, default=inference_check.RECORDS,
+                        help=f"synthetic records for --check-inference (default: {inference_check.RECORDS})")
     parser.add_argument("--seed", type=_seed, default=0, help="default: 0")
     parser.add_argument("--scenario", default="baseline", help="fixed parameters from this scenario "
                         "(default: baseline)")
@@ -160,6 +180,7 @@ def _sweep_arguments(parser: argparse.ArgumentParser) -> None:
                         f"{designs.CONFIRM_RUNS} runs (points x runs per point)")
     parser.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep in DIR")
     parser.add_argument("--out", type=Path, help="output folder (default: results/sweep-<scenario>-<timestamp>)")
+    _params_arguments(parser)
 
 
 def _parser(argv: list[str]) -> argparse.ArgumentParser:
@@ -186,6 +207,26 @@ def _path(text: str) -> Path:
     return Path(_text(text))
 
 
+def _params_arguments(parser: argparse.ArgumentParser, sample_file: bool = True) -> None:
+    parser.add_argument("--params", choices=PARAMS_MODES, default=None,
+                        help="posterior: run i draws its fitted parameters from the posterior sample (by seed and "
+                             "run alone); median: every run at the posterior medians, a point forecast "
+                             "(default: posterior)")
+    if sample_file:
+        parser.add_argument("--posterior", type=Path, metavar="FILE", help="another calibration's posterior.csv "
+                            "(default: the sample shipped in sim/data)")
+
+
+def _posterior(args: argparse.Namespace) -> "Posterior | None":
+    """The posterior sample the runs draw from, or None for a point forecast at the medians."""
+    from sim.data import posterior as posteriors
+    if (args.params or "posterior") == "median":
+        if getattr(args, "posterior", None):
+            raise UserError("--posterior FILE draws parameters from a sample; it cannot go with --params median")
+        return None
+    return posteriors.load(args.posterior) if getattr(args, "posterior", None) else posteriors.shipped()
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
         raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1000000, got {text!r}")
@@ -196,16 +237,6 @@ def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
     return int(text)
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a share in (0, 1], got {text!r}")
-    return value
 
 
 def _seed(text: str) -> int:
@@ -315,6 +346,7 @@ def _run(args: argparse.Namespace) -> int:
     from sim.store.exits import group_exits
     from sim.store.integrity import seal
     from sim.store.provenance import run_manifest
+    from sim.store.summary import describe_split, variance_split
     chosen = scenarios.load(args.scenario)
     chosen = chosen.with_window(parse_month(args.start, "--start") if args.start else None,
                                 parse_month(args.end, "--end") if args.end else None)
@@ -322,18 +354,23 @@ def _run(args: argparse.Namespace) -> int:
     if ignored := chosen.events_outside_window():
         print(f"iccsim: note: {ignored} scenario event(s) fall outside {format_month(chosen.start + 1)} to "
               f"{format_month(chosen.end)} and are ignored", file=sys.stderr)
+    posterior = _posterior(args)
     with whole_folder(args.out, _default_out(chosen.name)) as staged:
         started = time.time()
-        results = _ensemble(chosen, args)
+        results = _ensemble(chosen, args, posterior)
         tables = _write_results(staged.path, chosen.name, results, chosen)
-        manifest = seal(staged.path, run_manifest([chosen], [results], args.runs, args.seed, started))
+        manifest = seal(staged.path, run_manifest([chosen], [results], args.runs, args.seed, started, posterior))
         render.plot(folders.ResultFolder(staged.path, "run", manifest, [tables]), None, ("png",), "single",
                     staged.path / "figures")
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
     print(f"P(any further exit by {format_month(chosen.end)}): EU member {shares['p_any_eu_exit']:.3f} "
           f"(other than Hungary {shares['p_any_eu_exit_not_hungary']:.3f}), WEOG state {shares['p_any_weog_exit']:.3f}")
-    print(f"wrote {staged.target} ({runs}, {format_month(chosen.start)} to {format_month(chosen.end)})")
+    if posterior is not None:
+        print(f"spread at {format_month(chosen.end)}, by the law of total variance over posterior draws:")
+        print(describe_split(variance_split(results.runs)))
+    print(f"wrote {staged.target} ({runs}, {format_month(chosen.start)} to {format_month(chosen.end)}, "
+          f"params: {'posterior' if posterior is not None else 'median'})")
     return 0
 
 
@@ -348,17 +385,18 @@ def _compare(args: argparse.Namespace) -> int:
     from sim.store.provenance import run_manifest
     chosen = [scenarios.load(name) for name in args.scenarios]
     labels = folders.labels([c.name for c in chosen])
+    posterior = _posterior(args)
     with whole_folder(args.out, _default_out("compare")) as staged:
         folder = staged.path
         started = time.time()
         results, tables = [], []
         for label, scenario in zip(labels, chosen):
             (folder / label).mkdir()
-            results.append(_ensemble(scenario, args))
+            results.append(_ensemble(scenario, args, posterior))
             tables.append(_write_results(folder / label, label, results[-1], scenario))
         table = comparison_table(labels, results, scenarios=chosen)
         write_csv(folder / "comparison.csv", table)
-        manifest = seal(folder, run_manifest(chosen, results, args.runs, args.seed, started))
+        manifest = seal(folder, run_manifest(chosen, results, args.runs, args.seed, started, posterior))
         render.plot(folders.ResultFolder(folder, "compare", manifest, tables, comparison=table), None, ("png",),
                     "single", folder / "figures")
     print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
@@ -376,8 +414,8 @@ def _sweep(args: argparse.Namespace) -> int:
     from sim.store.atomic import claim
     started = time.time()
     if args.resume:
-        given = [name for name in ("scenario", "vary", "design_file", "set", "out", "design", "samples", "runs", "seed")
-                 if getattr(args, name)]
+        given = [name for name in ("scenario", "vary", "design_file", "set", "out", "design", "samples", "runs", "seed",
+                                   "params", "posterior") if getattr(args, name)]
         if given:
             raise UserError(f"--resume DIR takes the sweep's settings from DIR; drop {', '.join(given)} "
                             "(only --workers or --scheduler may be given)")
@@ -386,10 +424,11 @@ def _sweep(args: argparse.Namespace) -> int:
         with claim(args.resume) as folder:  # a second resume of the same folder is refused
             settings = sweep.read_settings(folder)  # checks design.csv against the manifest
             chosen = sweep_folder.resumed_scenario(settings)
+            posterior = _resumed_posterior(settings)
             raw = pd.read_csv(folder / "design.csv").drop(columns="point")
             values = designs.values(raw, "--resume design.csv")
             with execution.executor(args.workers, args.scheduler, threads=True) as pool:
-                return _execute_sweep(folder, chosen, raw, values, settings, args, pool, started)
+                return _execute_sweep(folder, chosen, raw, values, settings, args, pool, started, posterior)
     if not args.scenario:
         raise UserError("sweep: name a scenario (or give --resume DIR)")
     overrides = _overrides(args.set)
@@ -410,14 +449,19 @@ def _sweep(args: argparse.Namespace) -> int:
     values = designs.values(raw)
     settings = sweep_folder.settings_for(args.scenario, overrides, "file" if args.design_file else args.design,
                                          args.samples, factors, args.runs, args.seed)
+    posterior = _posterior(args)
+    settings |= {"params": "median" if posterior is None else "posterior",
+                 "posterior": None if posterior is None else posterior.describe() | {
+                     "file": str(args.posterior.resolve()) if args.posterior else "shipped"}}
     with execution.executor(args.workers, args.scheduler, threads=True) as pool:  # first, so an unreachable scheduler leaves no folder
         with claim(args.out, _default_out(f"sweep-{chosen.name}")) as folder:
             sweep_folder.start(folder, chosen, raw, settings)
-            return _execute_sweep(folder, chosen, raw, values, settings, args, pool, started)
+            return _execute_sweep(folder, chosen, raw, values, settings, args, pool, started, posterior)
 
 
 def _execute_sweep(folder: Path, chosen: "Scenario", raw: "pd.DataFrame", values: "pd.DataFrame",
-                   settings: dict, args: argparse.Namespace, pool: cf.Executor, started: float) -> int:
+                   settings: dict, args: argparse.Namespace, pool: cf.Executor, started: float,
+                   posterior: "Posterior | None") -> int:
     """Run the points of a started sweep that have no whole chunks, then assemble its tables; an
     interrupted or failing sweep keeps its finished points for --resume."""
     from tqdm import tqdm
@@ -432,7 +476,7 @@ def _execute_sweep(folder: Path, chosen: "Scenario", raw: "pd.DataFrame", values
                   "and are run again", file=sys.stderr)
         with tqdm(total=len(values), desc=chosen.name, unit="point", disable=None, file=sys.stderr) as bar:
             failures = sweep.execute(folder, chosen, values, settings["runs"], settings["seed"], pool, bar.update,
-                                     execution.in_flight(args.workers, args.scheduler), done)
+                                     execution.in_flight(args.workers, args.scheduler), done, posterior)
         sweep_folder.finish(folder, chosen, raw, values, settings, failures, started)
         render.plot_folder(folder)
     except KeyboardInterrupt:
@@ -446,43 +490,58 @@ def _execute_sweep(folder: Path, chosen: "Scenario", raw: "pd.DataFrame", values
     return 0
 
 
+def _resumed_posterior(settings: dict) -> "Posterior | None":
+    """The posterior sample a sweep being resumed draws from, refusing one that changed since it started."""
+    from sim.data import posterior as posteriors
+    recorded = settings["posterior"]
+    if settings["params"] == "median" or recorded is None:
+        return None
+    sample = posteriors.shipped() if recorded["file"] == "shipped" else posteriors.load(Path(recorded["file"]))
+    if sample.sha256 != recorded["sha256"]:
+        raise UserError(f"--resume: the posterior sample changed since the sweep started ({recorded['file']})")
+    return sample
+
+
 def _default_out(name: str) -> Path:
     """results/<name>-<timestamp> (see sim.store.atomic.whole_folder for names already taken)."""
     return Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
-def _ensemble(chosen: "Scenario", args: argparse.Namespace) -> "Results":
+def _ensemble(chosen: "Scenario", args: argparse.Namespace, posterior: "Posterior | None") -> "Results":
     from tqdm import tqdm
 
     from sim.model.ensemble import run_ensemble
     with tqdm(total=args.runs, desc=chosen.name, unit="run", disable=None, file=sys.stderr) as bar:
-        return run_ensemble(chosen, args.runs, args.seed, progress=bar.update, threads=args.threads)
+        return run_ensemble(chosen, args.runs, args.seed, progress=bar.update, threads=args.threads,
+                            posterior=posterior)
 
 
 def _write_results(folder: Path, label: str, results: "Results", chosen: "Scenario") -> Any:
-    """A scenario's run tables, their summary and who leaves (exits.csv); returns the tables as the figures
-    read them."""
+    """A scenario's run tables, their summary, who leaves (exits.csv) and, under the posterior, the variance
+    split; returns the tables as the figures read them."""
     from sim.store import folders
     from sim.store.exits import exits_table
     from sim.store.output import write_csv, write_table
-    from sim.store.summary import summarise
+    from sim.store.summary import summarise, variance_split
     summary = summarise(results.timeseries)
     for name, table in (("runs", results.runs), ("timeseries", results.timeseries), ("events", results.events),
                         ("summary", summary)):
         write_table(folder, name, table)
     write_csv(folder / "exits.csv", exits_table(results, chosen))
+    if "draw" in results.runs:
+        write_csv(folder / "variance.csv", variance_split(results.runs))
     return folders.ScenarioTables(label, results.runs, results.timeseries, results.events, summary)
 
 
 def _backtest(args: argparse.Namespace) -> int:
     from sim.experiments import backtest as backtests
-    from sim.experiments import backtest_folder, rolling, sweep_folder
+    from sim.experiments import backtest_folder, calibration, rolling, sweep_folder
     from sim.model import scenario as scenarios
     from sim.store.atomic import claim
     started = time.time()
     if args.resume:
         given = [name for name in ("cutoff", "cutoffs", "horizon_months", "runs", "seed", "shocks", "scenario",
-                                   "budget", "out") if getattr(args, name) is not None]
+                                   "population", "budget", "params", "out") if getattr(args, name) is not None]
         if given:
             raise UserError(f"--resume DIR takes the backtest's settings from DIR; drop {', '.join(given)} "
                             "(only --workers, --threads or --scheduler may be given)")
@@ -501,9 +560,11 @@ def _backtest(args: argparse.Namespace) -> int:
         for cutoff in cutoffs:
             backtests.horizon_at(cutoff, horizon)  # checks every origin before anything runs
         template = scenarios.load(args.scenario or "baseline")
+        budget = calibration.Budget(args.population or backtests.BUDGET.population,
+                                    args.budget or backtests.BUDGET.simulations)
         settings = backtest_folder.settings_for(cutoffs, step, horizon, args.runs or 500, args.seed or 0,
-                                                args.shocks or "none", args.scenario or "baseline",
-                                                args.budget or backtests.BUDGET)
+                                                args.shocks or "none", args.scenario or "baseline", budget,
+                                                args.params or "posterior")
         name = f"backtest-{cutoffs[0]}" + (f"-{cutoffs[-1]}" if len(cutoffs) > 1 else "")
         with claim(args.out, _default_out(name)) as folder:
             backtest_folder.start(folder, template, settings)
@@ -548,9 +609,9 @@ def _execute_backtest(folder: Path, template: "Scenario", settings: dict, args: 
 def _calibrate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sim.experiments import calibration, execution
+    from sim.experiments import calibration, execution, inference_check
     from sim.model import scenario as scenarios
-    from sim.outputs import fitcheck, render
+    from sim.outputs import fitcheck, inference_figure, render
     from sim.store.atomic import whole_folder
     from sim.store.integrity import seal
     from sim.store.output import write_csv
@@ -558,31 +619,51 @@ def _calibrate(args: argparse.Namespace) -> int:
     start, end = parse_month(args.start, "--from"), parse_month(args.end, "--to")
     template = scenarios.load(args.scenario)
     calibration.stages(template, start, end)  # checks the window before anything runs
-    draws = args.budget + max(16, args.budget // 8)
-    with whole_folder(args.out, _default_out("calibration")) as staged:
+    default = inference_check.BUDGET if args.check_inference else calibration.Budget(
+        calibration.POPULATION, calibration.BUDGET)
+    budget = calibration.Budget(args.population or default.population, args.budget or default.simulations,
+                                args.generations or default.generations, default.batch)
+    runs = sum(budget.for_stage(name).simulations for name in ("coups", "withdrawals"))
+    runs *= args.records if args.check_inference else 1
+    with whole_folder(args.out, _default_out("inference-check" if args.check_inference else "calibration")) as staged:
         folder = staged.path
         started = time.time()
+        provenance = {**environment(), "scenarios": [template.name], "runs": args.check_runs,
+                      "runs_per": "posterior predictive check", "seed": args.seed, "start": format_month(start),
+                      "horizon": format_month(end)}
         with execution.executor(args.workers, args.scheduler) as pool, \
-                tqdm(total=draws * args.runs, desc="calibrate", unit="run", disable=None, file=sys.stderr) as bar:
-            fitted = calibration.fit(template, start, end, args.budget, args.runs, args.seed, args.accept, pool,
-                                     progress=bar.update)
-        checked = fitcheck.check(fitted, template, args.check_runs, args.seed)
-        write_csv(folder / "calibration.csv", calibration.adopted(fitted, args.seed))
-        write_csv(folder / "fitted.csv", fitted.fitted)
-        write_csv(folder / "draws.csv", fitted.draws)
-        write_csv(folder / "fit.csv", checked.statistics)
-        write_csv(folder / "patterns.csv", checked.patterns)
-        provenance = {**environment(), "scenarios": [template.name], "runs": args.check_runs, "runs_per": "at the fitted values",
-                      "seed": args.seed, "start": format_month(start), "horizon": format_month(end)}
-        render.render(fitcheck.figure(checked), folder / "figures", ("png", "pdf"), "double", provenance)
+                tqdm(total=runs, desc="calibrate", unit="run", disable=None, file=sys.stderr) as bar:
+            in_flight = execution.in_flight(args.workers, args.scheduler) or 64
+            if args.check_inference:
+                checked = inference_check.check(template, start, end, args.records, budget, args.seed, pool,
+                                                in_flight, bar.update)
+            else:
+                fitted = calibration.fit(template, start, end, budget, args.seed, pool, in_flight, bar.update)
+        if args.check_inference:
+            write_csv(folder / "records.csv", checked.records)
+            write_csv(folder / "inference_check.csv", checked.summary)
+            render.render(inference_figure.figure(checked), folder / "figures", ("png", "pdf"), "double", provenance)
+        else:
+            predictive = fitcheck.check(fitted, template, args.check_runs, args.seed)
+            write_csv(folder / "calibration.csv", calibration.adopted(fitted, args.seed))
+            write_csv(folder / "posterior.csv", fitted.posterior)
+            write_csv(folder / "fitted.csv", fitted.fitted)
+            write_csv(folder / "particles.csv", fitted.particles)
+            write_csv(folder / "generations.csv", fitted.generations)
+            write_csv(folder / "predictive.csv", predictive.statistics)
+            write_csv(folder / "patterns.csv", predictive.patterns)
+            render.render(fitcheck.figure(predictive), folder / "figures", ("png", "pdf"), "double", provenance)
         seal(folder, {**environment(), "window": [format_month(start + 1), format_month(end)],
-                                              "scenario": template.name, "budget": args.budget, "runs": args.runs,
-                                              "accept": args.accept, "check_runs": args.check_runs,
-                                              "root_seed": args.seed, "seconds": round(time.time() - started, 3),
-                                              "status": "complete"})
-    print(fitted.fitted[["parameter", "value", "q05", "q95", "prior_low", "prior_high"]].to_string(
-        index=False, float_format=lambda v: f"{v:.3f}"))
-    print(checked.patterns.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+                      "scenario": template.name, "method": calibration.METHOD, "budget": dataclasses.asdict(budget),
+                      "check_inference": args.check_inference,
+                      "records": args.records if args.check_inference else None,
+                      "check_runs": args.check_runs, "root_seed": args.seed,
+                      "seconds": round(time.time() - started, 3), "status": "complete"})
+    table = checked.summary if args.check_inference else fitted.fitted[
+        ["parameter", "value", "q05", "q95", "prior_low", "prior_high", "contraction"]]
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if not args.check_inference:
+        print(predictive.patterns.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"wrote {staged.target}")
     return 0
 

@@ -13,14 +13,20 @@ import pyarrow as pa
 from sim.core import interrupts
 from sim.core.months import first_day, format_month
 from sim.core.params import Params
+from sim.data.posterior import Posterior
 from sim.data.world import World, build_world
 from sim.model import dynamics, kernel
-from sim.model.rules import numbers
+from sim.model.draws import draw_indices
+from sim.model.rules import LEGITIMACY_PARAMETERS, numbers
 from sim.model.scenario import Scenario
 from sim.model.state import Static, initial_state, static_from
 from sim.model.streams import PROCESSES, seed_states
 
 BATCH = 1000  # runs advanced together; bounds memory (about 60 MB), results do not depend on it
+# Parameters read outside the compiled month (the initial world, scheduled events, the court's legitimacy):
+# runs that differ in them cannot share a batch. Every other parameter may differ from run to run.
+SHARED = ("coup_history_years", "coup_prior_years", "coup_trap", "coup_trap_months", "patron_strength_after_switch",
+          *LEGITIMACY_PARAMETERS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,15 +64,17 @@ class Batch:
     """Runs `indices` of a scenario (seeded from `seed`) advanced together, one month per `step`.
 
     The measures of every month are kept as arrays (measure, run, month) and the event bits as
-    (month, run, state); `threads` > 1 spreads the runs of each month over that many threads."""
+    (month, run, state); `threads` > 1 spreads the runs of each month over that many threads. Row k of
+    `table` holds run k's parameters in compiled form (default: the scenario's for every run); they may
+    differ from the scenario's only outside SHARED."""
 
     def __init__(self, world: World, static: Static, scenario: Scenario, seed: int, indices: np.ndarray,
-                 threads: int = 1) -> None:
+                 threads: int = 1, table: np.ndarray | None = None) -> None:
         runs, states, months = len(indices), static.size, scenario.end - scenario.start
         self.scenario, self.static, self.threads = scenario, static, threads
         self.state = initial_state(world, scenario, runs)
         self.month = scenario.start
-        self._numbers = numbers(scenario.params)
+        self._table = np.tile(np.array(numbers(scenario.params)), (runs, 1)) if table is None else table
         self._schedule = dynamics.schedule(scenario, static)
         self._generators = seed_states(seed, indices)
         self._drawn = 0
@@ -96,7 +104,7 @@ class Batch:
         month = kernel.month_parallel if self.threads > 1 else kernel.month_serial
         if self.threads > 1:
             numba.set_num_threads(self.threads)
-        month(self._numbers, self.month, t, state.arrays(), static.african, static.first, static.membership,
+        month(self._table, self.month, t, state.arrays(), static.african, static.first, static.membership,
               static.membership_lead, state.hostility, state.africa_bias, state.campaign, state.legitimacy,
               self._generators,
               self._drawn % 2 == 1, self._draws, bits, *self._view, self._z, self._z_accession, static.population,
@@ -114,43 +122,70 @@ class Batch:
 
 
 def run_ensemble(scenario: Scenario, runs: int, seed: int, progress: Callable[[int], None] = lambda n: None,
-                 batch: int = BATCH, threads: int | None = None) -> Results:
+                 batch: int = BATCH, threads: int | None = None, posterior: Posterior | None = None) -> Results:
     """Run `runs` replicates, `batch` at a time (smaller batches report progress more often), on `threads`
     threads (default: all cores); run i uses the random streams of (seed, i) whatever the batch size or the
-    number of threads."""
+    number of threads and, with a posterior sample, the draw of (seed, i) for the parameters the scenario
+    does not pin (see sim.model.draws); the runs table then carries each run's draw index."""
+    every = np.arange(runs, dtype=np.int64)
+    if posterior is None:
+        return simulate(scenario, seed, every, progress=progress, batch=batch, threads=threads)
+    draws = draw_indices(seed, every.tolist(), len(posterior.draws))
+    results = run_drawn(scenario, posterior.draws.iloc[draws].reset_index(drop=True), seed, every, progress, batch,
+                        threads)
+    results.runs.insert(2, "draw", draws)
+    return results
+
+
+def run_drawn(scenario: Scenario, values: pd.DataFrame, seed: int, indices: np.ndarray,
+              progress: Callable[[int], None] = lambda n: None, batch: int = BATCH,
+              threads: int | None = None) -> Results:
+    """Run each of `indices` with its own parameter values (row k of `values` for run indices[k]; the
+    scenario's pinned parameters kept) and its own random streams: the tables, in run order, are those of
+    every run simulated alone at its values. Runs that agree on the SHARED parameters advance together."""
+    rows = [scenario.with_draw(row).params for row in values.to_dict("records")]
+    table = np.array([numbers(p) for p in rows])
+    groups: dict[tuple[float, ...], list[int]] = {}
+    for k, p in enumerate(rows):
+        groups.setdefault(tuple(getattr(p, name) for name in SHARED), []).append(k)
+    parts = [simulate(dataclasses.replace(scenario, params=rows[members[0]]), seed, indices[members],
+                      table[members], progress, batch, threads) for members in groups.values()]
+    if len(parts) == 1:
+        return parts[0]
+    tables = [pd.concat(frames, ignore_index=True) for frames in zip(*(dataclasses.astuple(r) for r in parts))]
+    return Results(*(frame.sort_values("run", kind="stable", ignore_index=True) for frame in tables))
+
+
+def simulate(scenario: Scenario, seed: int, indices: np.ndarray, table: np.ndarray | None = None,
+             progress: Callable[[int], None] = lambda n: None, batch: int = BATCH,
+             threads: int | None = None) -> Results:
+    """The runs `indices` (ascending) from the start to the end month, `batch` at a time; row k of `table`
+    holds run indices[k]'s parameters in compiled form (default: the scenario's)."""
     world = world_for(scenario)
     static = static_from(world)
-    months = scenario.end - scenario.start
+    months, runs = scenario.end - scenario.start, len(indices)
     ints = np.empty((len(kernel.INT_MEASURES), runs, months + 1), dtype=np.int64)
     floats = np.empty((len(kernel.FLOAT_MEASURES), runs, months + 1))
     totals = np.empty((runs, len(dynamics.CODES)), dtype=np.int64)
     found = []
     for first in range(0, runs, batch):
-        indices = np.arange(first, min(first + batch, runs))
-        done, events = _advance(world, static, scenario, seed, indices, threads)
-        ints[:, indices], floats[:, indices], totals[indices] = done.ints, done.floats, done.totals
+        chosen = slice(first, min(first + batch, runs))
+        done, events = _advance(world, static, scenario, seed, indices[chosen], threads,
+                                None if table is None else table[chosen])
+        ints[:, chosen], floats[:, chosen], totals[chosen] = done.ints, done.floats, done.totals
         found.append(events)
-        progress(len(indices))
-    every = np.arange(runs, dtype=np.int64)
-    return Results(_runs(ints, floats, totals, scenario, seed, every), _timeseries(ints, floats, scenario, every),
+        progress(len(done.totals))
+    indices = np.asarray(indices, dtype=np.int64)
+    return Results(_runs(ints, floats, totals, scenario, seed, indices), _timeseries(ints, floats, scenario, indices),
                    _events([np.concatenate(parts) for parts in zip(*found)], static))
 
 
-def simulate(world: World, static: Static, scenario: Scenario, seed: int, indices: list[int],
-             threads: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Advance the given runs from the start to the end month; return (runs, timeseries, events)."""
-    chosen = np.asarray(indices, dtype=np.int64)
-    done, events = _advance(world, static, scenario, seed, chosen, threads)
-    return (_runs(done.ints, done.floats, done.totals, scenario, seed, chosen),
-            _timeseries(done.ints, done.floats, scenario, chosen), _events(events, static))
-
-
 def _advance(world: World, static: Static, scenario: Scenario, seed: int, indices: np.ndarray,
-             threads: int | None) -> tuple[Batch, tuple[np.ndarray, ...]]:
+             threads: int | None, table: np.ndarray | None) -> tuple[Batch, tuple[np.ndarray, ...]]:
     """The batch of runs `indices` advanced to the end month, and its events (run, month, state, code)."""
     threads = available_threads() if threads is None else min(threads, available_threads())
     with interrupts.deferred():  # compiled code runs here: Ctrl-C and SIGTERM are raised between months
-        done = Batch(world, static, scenario, seed, indices, threads).run()
+        done = Batch(world, static, scenario, seed, indices, threads, table).run()
         run, month, state, code = kernel.logged_events(done.bits)
     return done, (indices[run], month + scenario.start + 1, state, code)
 

@@ -10,7 +10,7 @@ thread, for callers that parallelise elsewhere.
 import numba
 import numpy as np
 
-from sim.model import decide
+from sim.model import decide, rules
 from sim.model.decide import EVENTS
 from sim.model.dynamics import CODES, MEASURES
 from sim.model.state import ANNOUNCED, NOTIFIED, PARTY, WITHDRAWN
@@ -63,14 +63,16 @@ def record_all(t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarray, 
 
 
 @numba.njit(cache=True, inline="always")
-def _run_month(r: int, p, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
+def _run_month(r: int, table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
                patron_ratio,
                junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
                floats) -> None:
-    """One month of run r: draw, decide, count its events, record its measures."""
+    """One month of run r at its parameters (row r of `table`): draw, decide, count its events, record its
+    measures."""
     draw_month(generators, r, high_first, draws)
-    decide.advance_run(p, r, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+    decide.advance_run(rules.numbers_at(table, r), r, month, arrays, african, first, membership, membership_lead,
+                       hostility, africa_bias,
                        campaign, legitimacy, draws, bits, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count,
                        z[r],
                        z_accession[r])
@@ -79,26 +81,27 @@ def _run_month(r: int, p, month, t, arrays, african, first, membership, membersh
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
-def month_parallel(p, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
+def month_parallel(table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                    africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
                    patron_ratio, junta_ratio, lead_count, z, z_accession, population, world_population, counts,
                    totals, ints, floats) -> None:
-    """Month `month` (column t of the measures) of every run, runs spread over the threads."""
+    """Month `month` (column t of the measures) of every run, runs spread over the threads; run r's
+    parameters are row r of `table` (see sim.model.rules.numbers_at)."""
     for r in numba.prange(bits.shape[0]):
-        _run_month(r, p, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+        _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                    campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
                    junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
                    floats)
 
 
 @numba.njit(cache=True, nogil=True)
-def month_serial(p, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
+def month_serial(table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                  africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
                  patron_ratio, junta_ratio, lead_count, z, z_accession, population, world_population, counts,
                  totals, ints, floats) -> None:
     """`month_parallel` on the calling thread."""
     for r in range(bits.shape[0]):
-        _run_month(r, p, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+        _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                    campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
                    junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
                    floats)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numba
 import numpy as np
+from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from sim.core.params import Params
 
@@ -27,6 +28,16 @@ jit = functools.partial(numba.njit, cache=True, inline="always")
 def numbers(p: Params) -> Any:
     """The parameters as a tuple of floats, the form compiled code takes."""
     return Numbers(*(float(value) for value in dataclasses.astuple(p)))
+
+
+FIELDS = len(Numbers._fields)
+
+
+@jit
+def numbers_at(table: np.ndarray, r: int) -> Any:
+    """Row r of a table of parameter sets (one row per run, columns in Numbers order) as Numbers: how the
+    ensemble gives each run its own posterior draw."""
+    return Numbers(*to_fixed_tuple(table[r], FIELDS))
 
 
 @jit
@@ -124,6 +135,9 @@ def drifted(p: Any, ideal_point: float, pole: float, strength: float) -> float:
 def ramped(p: Any, strength: float, target: float) -> float:
     """Patron strength after a month of build-up toward its target."""
     return min(strength + target / p.patron_ramp_months, target)
+
+
+LEGITIMACY_PARAMETERS = ("lam_exit", "lam_acc", "lam_arrest", "lam_sanc", "legitimacy_tau_months")  # next_legitimacy's
 
 
 def next_legitimacy(p: Params, legitimacy: np.ndarray, *, episodes: np.ndarray, accessions: np.ndarray,

@@ -235,6 +235,7 @@ class Scenario:
     files: tuple[Path, ...]
     file_hashes: dict[str, str]
     parent: "Scenario | None" = None
+    pinned: frozenset[str] = frozenset()  # parameters set by the files or overrides: posterior draws leave them
 
     def with_window(self, start: int | None, end: int | None) -> "Scenario":
         """The same scenario over another window (events outside it are ignored)."""
@@ -248,7 +249,14 @@ class Scenario:
         return sum(not self.start < parse_month(e.month) <= self.end for e in self.events)
 
     def with_params(self, overrides: dict[str, Any], where: str = "--set") -> "Scenario":
-        return dataclasses.replace(self, params=self.params.replace(overrides, where))
+        """Validated overrides on top of the parameters; they are pinned (posterior draws leave them)."""
+        return dataclasses.replace(self, params=self.params.replace(overrides, where),
+                                   pinned=self.pinned | frozenset(overrides))
+
+    def with_draw(self, values: dict[str, float]) -> "Scenario":
+        """A posterior draw applied to the parameters that are not pinned."""
+        free = {name: value for name, value in values.items() if name not in self.pinned}
+        return dataclasses.replace(self, params=self.params.replace(free, "posterior draw"))
 
     def differences(self) -> dict[str, Any]:
         """How this scenario differs from the one it extends: window, parameters, states, events."""
@@ -436,6 +444,7 @@ def _merge(chain: list[tuple[Path, ScenarioFile]]) -> Scenario:
         replay=tuple(replay),
         files=tuple(p for p, _ in chain),
         file_hashes={p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p, _ in chain},
+        pinned=frozenset(params),
     )
 
 

@@ -5,6 +5,7 @@ patron are small integer codes; months are integer ordinals (see sim.core.months
 """
 
 import dataclasses
+import functools
 
 import numpy as np
 import pandas as pd
@@ -43,9 +44,13 @@ class Static:
     def size(self) -> int:
         return len(self.iso3)
 
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.iso3)}
+
     def index(self, codes: list[str]) -> np.ndarray:
-        position = {code: i for i, code in enumerate(self.iso3)}
-        return np.array([position[c] for c in codes], dtype=np.intp)
+        """Positions of the given ISO3 codes (the lookup table is built once: replayed histories ask often)."""
+        return np.array([self._positions[c] for c in codes], dtype=np.intp)
 
 
 @dataclasses.dataclass

@@ -1,16 +1,21 @@
-"""Fit diagnostics of a calibration: the record against runs at the fitted values, statistic by
-statistic and over time, and the pattern checks a calibrated model must pass (Grimm et al. 2005,
-pattern-oriented modelling): rarity before 2016, clustering, and a plausible share of revocations."""
+"""Posterior predictive checks of a calibration: the record against runs whose parameters are drawn
+from the posterior (Gelman, Meng & Stern 1996, Stat. Sin. 6(4)), statistic by statistic and year by
+year, over the calibration's window and with the same replayed history; and the pattern checks a
+calibrated model must pass (Grimm et al. 2005, pattern-oriented modelling): rarity before 2016,
+clustering, and a plausible share of revocations."""
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure as Canvas
 
 from sim.core.months import first_day, format_month, parse_month
 from sim.data import record
+from sim.data.posterior import Posterior
 from sim.data.world import observed_parties
-from sim.experiments.calibration import Calibration, simulate, stages
+from sim.experiments.calibration import Calibration, per_run, stages
+from sim.model.ensemble import Results, run_ensemble
 from sim.model.scenario import Scenario
 from sim.outputs.figures import GREY, PALETTE, Figure
 
@@ -20,40 +25,62 @@ REVOKED_PLAUSIBLE = (0.1, 0.6)  # around the record: 3 of 10 announcements 2002-
 
 @dataclasses.dataclass(frozen=True)
 class FitCheck:
-    """The diagnostic tables: statistics, patterns, and the series behind the figure."""
+    """The diagnostic tables: predictive statistics, patterns, and the series behind the figure."""
 
-    statistics: pd.DataFrame
+    statistics: pd.DataFrame  # one row per statistic: the record and its posterior predictive distribution
     patterns: pd.DataFrame
-    series: pd.DataFrame  # one row per month: observed parties and announcements, simulated bands
+    series: pd.DataFrame  # one row per month: observed parties and announcements, predictive bands
+
+
+def sample_of(calibration: Calibration) -> Posterior:
+    """A calibration's posterior sample as the runs draw from it."""
+    return Posterior(calibration.posterior.drop(columns="draw"), "calibration", "")
 
 
 def check(calibration: Calibration, template: Scenario, runs: int, seed: int) -> FitCheck:
-    """Run the coup and withdrawal stages at the fitted values and compare them with the record."""
+    """Run the coup and withdrawal stages under the posterior and set the record against them."""
     first, last = calibration.window
-    values = dict(zip(calibration.fitted["parameter"], calibration.fitted["value"]))
-    tables, results = {}, {}
+    results, tables = {}, {}
     for stage in stages(template, first - 1, last):
-        fitted = {name: values[name] for name in stage.priors}
-        results[stage.name], tables[stage.name] = simulate(stage.scenario, fitted, runs, seed)
-    coups, withdrawals = tables["coups"], tables["withdrawals"]
-    years = (last - first + 1) / 12.0
-    per_run = {name: withdrawals[name] for name, _, _ in record.eras(first, last)}
-    per_run |= {name: withdrawals[name] for name in record.WITHDRAWAL_STATISTICS if name != "revoked_share"}
-    per_run |= {"revoked_share": withdrawals["revocations"] / withdrawals["announcements"].where(lambda s: s > 0),
-                "coups_per_year": coups["coups"] / years, "attempts_per_year": coups["attempts"] / years}
-    simulated = record.statistics(withdrawals, first, last) | {
-        name: record.statistics(coups, first, last)[name] for name in record.COUP_STATISTICS}
+        results[stage.name] = run_ensemble(stage.scenario, runs, seed, posterior=sample_of(calibration))
+        tables[stage.name] = per_run(results[stage.name], stage.scenario)
+    simulated = _statistics(results["withdrawals"].events, tables, first, last)
+    observed_table = record.record_table(first, last)
+    observed = _statistics(record.record_events(first, last).assign(month=lambda f: f["month"].map(format_month)),
+                           {"withdrawals": observed_table, "coups": observed_table}, first, last).iloc[0]
     rows = []
-    for name, values_by_run in per_run.items():
-        draws = calibration.draws.dropna(subset=[name])
-        accepted = draws[draws["accepted"]]
-        rows.append({"statistic": name, "observed": calibration.observed[name],
-                     "prior_q05": draws[name].quantile(0.05), "prior_q95": draws[name].quantile(0.95),
-                     "accepted_q05": accepted[name].quantile(0.05), "accepted_q95": accepted[name].quantile(0.95),
-                     "fitted_mean": simulated[name], "fitted_q05": values_by_run.quantile(0.05),
-                     "fitted_q95": values_by_run.quantile(0.95)})
-    return FitCheck(pd.DataFrame(rows), _patterns(results["withdrawals"].events, withdrawals, runs, first, last),
+    for name in simulated.columns:
+        values = simulated[name].dropna().to_numpy(dtype=float)
+        q05, median, q95 = np.quantile(values, [0.05, 0.5, 0.95]) if len(values) else (np.nan,) * 3
+        rows.append({"statistic": name, "observed": observed[name], "runs": len(values), "mean": values.mean(),
+                     "q05": q05, "median": median, "q95": q95,
+                     "p_at_most": float((values <= observed[name]).mean()),
+                     "p_at_least": float((values >= observed[name]).mean())})
+    return FitCheck(pd.DataFrame(rows),
+                    _patterns(results["withdrawals"].events, tables["withdrawals"], runs, first, last),
                     _series(results["withdrawals"], first, last))
+
+
+def _statistics(events: pd.DataFrame, tables: dict[str, pd.DataFrame], first: int, last: int) -> pd.DataFrame:
+    """Per run: announcements in each calendar year of the window, distinct announcers, notifications,
+    the revoked share of announcements (none where a run has none), effective exits, parties at the end,
+    coups and coup attempts."""
+    table, coups = tables["withdrawals"], tables["coups"]
+    runs = len(table)
+    announced = events[events["event"] == "announced"]
+    years = range(first // 12, last // 12 + 1)
+    by_year = announced.assign(year=announced["month"].str[:4].astype(int)).groupby(["run", "year"]).size()
+    frame = pd.DataFrame({f"announcements_{y}": by_year.xs(y, level="year").reindex(range(runs), fill_value=0)
+                          .to_numpy() if y in by_year.index.get_level_values("year") else np.zeros(runs, dtype=int)
+                          for y in years})
+    frame["announcers"] = announced.groupby("run")["iso3"].nunique().reindex(range(runs), fill_value=0).to_numpy()
+    frame["notifications"] = table["notifications"].to_numpy()
+    frame["revoked_share"] = (table["revocations"] / table["announcements"].where(lambda s: s > 0)).to_numpy()
+    frame["exits"] = table["exits"].to_numpy()
+    frame["parties_end"] = table["parties_end"].to_numpy()
+    frame["coups"] = coups["coups"].to_numpy()
+    frame["attempts"] = coups["attempts"].to_numpy()
+    return frame
 
 
 def _months(events: pd.DataFrame) -> pd.DataFrame:
@@ -83,10 +110,10 @@ def _patterns(events: pd.DataFrame, table: pd.DataFrame, runs: int, first: int, 
     return pd.DataFrame(rows)
 
 
-def _series(results, first: int, last: int) -> pd.DataFrame:  # noqa: ANN001 - ensemble Results
-    """Parties per month (record, simulated median and 90 % band) and announcements per month. A run's
-    measures for a month are taken after it, so they are set against the record on the next month's
-    first day (the start month's measures are the initial state, on its first day)."""
+def _series(results: Results, first: int, last: int) -> pd.DataFrame:
+    """Parties per month (record, predictive median and 90 % band) and announcements per month (record,
+    predictive mean). A run's measures for a month are taken after it, so they are set against the
+    record on the next month's first day (the start month's measures are the initial state)."""
     parties = results.timeseries.assign(month=results.timeseries["month"].map(parse_month))
     parties = parties[parties["month"].between(first - 1, last)]
     bands = parties.groupby("month")["parties"].quantile([0.05, 0.5, 0.95]).unstack()
@@ -105,28 +132,36 @@ def _series(results, first: int, last: int) -> pd.DataFrame:  # noqa: ANN001 - e
                          "announcements_simulated": announced.to_numpy()})
 
 
+def yearly(fit: FitCheck) -> pd.DataFrame:
+    """The announcements-per-year rows of the predictive table, with their year."""
+    rows = fit.statistics[fit.statistics["statistic"].str.fullmatch(r"announcements_\d{4}")]
+    return rows.assign(year=rows["statistic"].str[-4:].astype(int))
+
+
 def figure(fit: FitCheck) -> Figure:
-    """States Parties and announcements per year: the record against runs at the fitted values."""
+    """States Parties and announcements per year: the record against the posterior predictive runs."""
+    years = yearly(fit).set_index("year")
+
     def draw(canvas: Canvas, data: pd.DataFrame) -> None:
-        top, bottom = canvas.subplots(2, 1, sharex=True)
+        top, bottom = canvas.subplots(2, 1)
         dates = [first_day(parse_month(m)) for m in data["month"]]
         top.fill_between(dates, data["parties_q05"], data["parties_q95"], color=PALETTE[0], alpha=0.25, lw=0,
-                         label="fitted, 90 % of runs")
-        top.plot(dates, data["parties_median"], color=PALETTE[0], lw=1, label="fitted, median")
+                         label="posterior predictive, 90 % of runs")
+        top.plot(dates, data["parties_median"], color=PALETTE[0], lw=1, label="posterior predictive, median")
         top.plot(dates, data["parties_observed"], color=GREY, lw=1, ls="--", label="record")
         top.set_ylabel("States Parties")
         top.legend(fontsize=6, loc="lower right")
-        yearly = data.assign(year=data["month"].str[:4].astype(int)).groupby("year")[
-            ["announcements_observed", "announcements_simulated"]].sum()
-        mid_year = [first_day(parse_month(f"{y}-07")) for y in yearly.index]
-        bottom.bar(mid_year, yearly["announcements_observed"], width=200, color=GREY, alpha=0.6, label="record")
-        bottom.plot(mid_year, yearly["announcements_simulated"], color=PALETTE[1], marker="o", ms=2, lw=1,
-                    label="fitted, mean of runs")
+        bottom.bar(years.index, years["observed"], width=0.7, color=GREY, alpha=0.6, label="record")
+        bottom.errorbar(years.index, years["median"], yerr=[years["median"] - years["q05"],
+                                                            years["q95"] - years["median"]],
+                        fmt="o", ms=2, lw=0.8, color=PALETTE[1], label="posterior predictive, median and 90 %")
+        bottom.plot(years.index, years["mean"], color=PALETTE[1], lw=0.6, ls=":", label="posterior predictive, mean")
         bottom.set_ylabel("Announcements a year")
         bottom.legend(fontsize=6, loc="upper left")
 
-    return Figure("fit", "Calibration fit: the record against runs at the fitted values",
+    return Figure("fit", "Posterior predictive check: the record against runs drawn from the posterior",
                   "Top: States Parties on the first day of each month, the record (dashed) and the median and 90 % "
-                  "band of hindcast runs at the fitted parameters, with the record's coups, juntas, patrons, court "
-                  "events and exposure replayed. Bottom: withdrawal announcements per year, recorded (bars) and the "
-                  "mean of the runs (line).", fit.series, draw, aspect=0.9)
+                  "band of hindcast runs whose parameters are drawn from the posterior, with the record's coups, "
+                  "juntas, patrons, court events, exposure and ideal points replayed. Bottom: withdrawal "
+                  "announcements per year, recorded (bars) and the runs' median with its 90 % interval (points) "
+                  "and mean (dotted).", fit.series, draw, aspect=0.9)

@@ -30,6 +30,7 @@ from sim.outputs.figures import KINDS, Figure, kinds_for
 from sim.outputs.reporting import reporting_months
 from sim.store.atomic import staged_files, write_file, write_text
 from sim.store.folders import ResultFolder, load
+from sim.store.summary import variance_split
 
 TEXT = Path(str(importlib.resources.files("sim.outputs"))) / "text"
 PAPERS = {"brief.pdf": "a4", "brief-letter.pdf": "us-letter"}
@@ -168,6 +169,7 @@ def headline(folder: ResultFolder) -> list[str]:
              + (f"beyond the {pending} pending at the start" if pending else "none being pending at the start")
              + "; in "
              f"{_share(row[f'p_further_exits_ge5_by_{last}'])}, at least five."]
+    words.append(_spread(first.runs))
     if folder.kind == "compare" and len(table) > 1:
         effects = table[f"diff_parties_{last}_mean"].iloc[1:].dropna()
         if len(effects):
@@ -178,6 +180,17 @@ def headline(folder: ResultFolder) -> list[str]:
                          f"{_signed(table.at[worst, f'diff_parties_{last}_mean_hi'])})"
                          + (f" and {best} most for the better ({_signed(effects[best])})." if best != worst else "."))
     return words
+
+
+def _spread(runs: pd.DataFrame) -> str:
+    """Where the spread of parties at the end comes from: posterior draws or run-to-run chance."""
+    if "draw" not in runs:
+        return ("Every run used the posterior medians of the fitted parameters (a point forecast), so the ranges "
+                "are run-to-run chance only.")
+    row = variance_split(runs).set_index("outcome").loc["parties_end"]
+    return (f"Each run drew its fitted parameters from the posterior: of the variance in States Parties at the end, "
+            f"{_share(row['parameter_share'])} comes from what the record leaves uncertain about them and the rest "
+            f"from run-to-run chance.")
 
 
 def _limits() -> list[list[dict[str, Any]]]:
@@ -210,6 +223,11 @@ def _provenance(folder: ResultFolder) -> list[tuple[str, str]]:
             ("data", f"to {p['data_end']}"),
             ("made", f"{_made(folder)}, in {m.get('seconds', 'n/a')} s; status {m.get('status', 'n/a')}"),
             ("software", f"Python {m.get('python', 'n/a')}, Mesa {m.get('mesa', 'n/a')}")]
+    if "params" in m:
+        sample = m.get("posterior") or {}
+        rows.append(("parameters", f"posterior sample ({sample.get('source')}, {sample.get('draws')} draws, SHA-256 "
+                                   f"{str(sample.get('sha256'))[:12]})" if m["params"] == "posterior"
+                     else "posterior medians (point forecast)"))
     files = m.get("scenario_files") or {}
     if files:
         rows.append(("scenario files (SHA-256)", "; ".join(f"{name} {digest[:12]}" for name, digest in files.items())))

@@ -39,7 +39,8 @@ class ResultFolder:
     def manifest_summary(self) -> dict[str, Any]:
         """The manifest's provenance fields, for a brief."""
         keys = ("iccsim_version", "git_commit", "git_uncommitted_changes", "python", "mesa", "command", "scenarios",
-                "scenario", "scenario_files", "runs", "root_seed", "seed", "design", "data_end", "status")
+                "scenario", "scenario_files", "runs", "root_seed", "seed", "design", "params", "posterior", "data_end",
+                "status")
         return {key: self.manifest[key] for key in keys if key in self.manifest}
 
     def provenance(self) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from importlib.metadata import version
 
 from sim import __version__
 from sim.data import datasets
+from sim.data.posterior import Posterior
+from sim.model.draws import DRAW_STREAM, RUNS_PER_DRAW
 from sim.model.ensemble import Results
 from sim.model.scenario import Scenario
 from sim.model.streams import PROCESSES
@@ -50,10 +52,21 @@ def environment() -> dict[str, Any]:
     }
 
 
+def params_entry(posterior: Posterior | None) -> dict[str, Any]:
+    """What a manifest says about the parameters: point or posterior, and which sample with its hash."""
+    if posterior is None:
+        return {"params": "median", "posterior": None}
+    return {"params": "posterior", "posterior": posterior.describe() | {
+        "rule": f"runs {RUNS_PER_DRAW}k..{RUNS_PER_DRAW}k+{RUNS_PER_DRAW - 1} use draw "
+                f"PCG64(SeedSequence(root_seed, spawn_key=(k, {DRAW_STREAM}))).integers(draws); the runs table "
+                "names each run's draw; parameters a scenario sets are kept"}}
+
+
 def run_manifest(chosen: list[Scenario], results: list[Results], runs: int, seed: int, started: float,
-                 command: list[str] | None = None) -> dict[str, Any]:
-    """The manifest of a run or compare folder: provenance, resolved scenarios, seeds, timing.
-    `command` replaces the command line, for results made from Python."""
+                 posterior: Posterior | None, command: list[str] | None = None) -> dict[str, Any]:
+    """The manifest of a run or compare folder: provenance, resolved scenarios, parameters (the
+    posterior sample the runs drew from, or None for the medians), seeds, timing. `command` replaces
+    the command line, for results made from Python."""
     return {
         **environment(),
         **({"command": command} if command is not None else {}),
@@ -63,6 +76,7 @@ def run_manifest(chosen: list[Scenario], results: list[Results], runs: int, seed
         "parties_at_start": [int(r.runs["parties_start"].iloc[0]) for r in results],
         "runs": runs,
         "root_seed": seed,
+        **params_entry(posterior),
         "run_seeds": {"rule": "numpy SeedSequence(root_seed, spawn_key=(run, process))",
                       "runs": list(range(runs)), "processes": list(PROCESSES)},
         "started": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds"),

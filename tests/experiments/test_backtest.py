@@ -12,14 +12,16 @@ from sim.data import datasets
 from sim.experiments import backtest, baselines, calibration, episodes
 from sim.experiments.execution import InlineExecutor
 from sim.model import ensemble, history, scenario
+from sim.model.draws import draw_indices
 from sim.model.ensemble import world_for
 
 CUTOFF = dt.date(2016, 1, 1)
+TINY = calibration.Budget(20, 100, 2)
 
 
 @pytest.fixture(scope="module")
 def origin() -> backtest.Origin:
-    return backtest.run(scenario.load("baseline"), CUTOFF, 24, runs=60, seed=1, shocks="none", budget=16)
+    return backtest.run(scenario.load("baseline"), CUTOFF, 24, runs=60, seed=1, shocks="none", budget=TINY)
 
 
 def test_outcomes_are_the_record(origin: backtest.Origin) -> None:
@@ -33,9 +35,7 @@ def test_outcomes_are_the_record(origin: backtest.Origin) -> None:
 
 
 def test_model_probabilities_are_shares_of_the_posterior_runs(origin: backtest.Origin) -> None:
-    sample = calibration.posterior_sample(calibration.fit(scenario.load("baseline"), calibration.FIRST_START,
-                                                          month_of(CUTOFF) - 1, 16, calibration.RUNS_PER_DRAW, 1,
-                                                          calibration.ACCEPT, InlineExecutor()))
+    sample = backtest.abc_smc(scenario.load("baseline"), month_of(CUTOFF) - 1, TINY, 1, InlineExecutor()).sample
     events = backtest.forecast(scenario.load("baseline"), sample, CUTOFF, 24, 60, 1, "none")
     announced = events[events["event"] == "announced"].groupby("iso3")["run"].nunique() / 60
     p = origin.units.set_index("unit")["p_model"]
@@ -46,10 +46,13 @@ def test_model_probabilities_are_shares_of_the_posterior_runs(origin: backtest.O
     assert origin.units["p_model"].is_monotonic_decreasing
 
 
-def test_runs_draw_their_posterior_set_by_seed_and_run() -> None:
-    draws = backtest.posterior_draws(13, 200, 5)
-    assert backtest.posterior_draws(13, 50, 5).tolist() == draws[:50].tolist()  # independent of the run count
-    assert len(set(draws)) == 13 and not np.array_equal(draws, backtest.posterior_draws(13, 200, 6))
+def test_run_i_of_a_forecast_takes_the_draw_of_seed_and_i() -> None:
+    sample = pd.DataFrame({"a0": [-12.0, -3.0]})  # the range's ends: draw 0 few announce, draw 1 many
+    events = backtest.forecast(scenario.load("baseline"), sample, CUTOFF, 24, 40, 3, "none")
+    per_run = events[events["event"] == "announced"].groupby("run").size().reindex(range(40), fill_value=0)
+    drawn = draw_indices(3, list(range(40)), 2)
+    assert 0 < (drawn == 1).sum() < 40
+    assert per_run[drawn == 1].mean() > 5 * per_run[drawn == 0].mean()
 
 
 def test_a_joint_episode_is_one_scoring_unit() -> None:
@@ -123,7 +126,7 @@ def test_the_calibration_sees_nothing_after_the_cutoff(monkeypatch: pytest.Monke
 
     def fit() -> backtest.Posterior:
         _clear()
-        return backtest.rejection(template, month_of(CUTOFF) - 1, 16, 1, InlineExecutor())
+        return backtest.abc_smc(template, month_of(CUTOFF) - 1, TINY, 1, InlineExecutor())
 
     before = fit()
     _invent_after(monkeypatch, pd.to_datetime(["2016-01-05", "2016-02-01"]))

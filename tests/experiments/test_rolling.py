@@ -16,7 +16,7 @@ from sim.experiments import backtest_folder, rolling
 from sim.interfaces.cli import main
 
 ROLLING = ["backtest", "--cutoffs", "2004-01-01:2006-01-01:12", "--horizon-months", "24", "--runs", "30",
-           "--budget", "16", "--seed", "2"]
+           "--population", "20", "--budget", "100", "--seed", "2"]
 
 
 def test_cutoffs_from_a_range() -> None:

@@ -84,10 +84,10 @@ def test_a_failing_point_is_recorded_and_the_rest_finish(tmp_path: Path, capsys:
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     real = sweep.run_ensemble
 
-    def fragile(scenario, runs, seed, threads):
+    def fragile(scenario, runs, seed, threads, posterior=None):
         if scenario.params.b_peer == 2.5:
             raise FloatingPointError("diverged")
-        return real(scenario, runs, seed, threads=threads)
+        return real(scenario, runs, seed, threads=threads, posterior=posterior)
 
     monkeypatch.setattr(sweep, "run_ensemble", fragile)
     assert _sweep(capsys, *SMALL, "--workers", "1", "--out", str(tmp_path / "out")) == 0

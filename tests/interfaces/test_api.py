@@ -103,6 +103,6 @@ def test_the_batch_size_changes_the_progress_reports_not_the_tables() -> None:
     reports: list[int] = []
     small = sim.run("baseline", runs=7, seed=3, end="2028-12", progress=reports.append, batch=3)
     whole = sim.run("baseline", runs=7, seed=3, end="2028-12")
-    assert reports == [3, 3, 1]
+    assert sum(reports) == 7 and max(reports) <= 3  # batches within the runs that share a posterior draw
     for name in TABLES:
         pd.testing.assert_frame_equal(getattr(small, name), getattr(whole, name))

@@ -9,10 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.core.months import parse_month
 from sim.core.params import Params
-from sim.data import datasets
+from sim.data import datasets, posterior
 from sim.interfaces.cli import main
 from sim.model import scenario
+from sim.model.draws import draw_indices
+from sim.model.ensemble import run_ensemble
+from sim.store.output import write_table
 
 
 def _run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
@@ -49,11 +53,71 @@ def test_run_writes_the_documented_folder(tmp_path: Path, capsys: pytest.Capture
     assert "EU member" in stdout and "WEOG state" in stdout
 
 
+def test_runs_draw_from_the_posterior_by_default(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "drawn"
+    code, stdout, _ = _run(capsys, "run", "baseline", "--runs", "40", "--seed", "7", "--end", "2029-12",
+                           "--out", str(out))
+    assert code == 0 and "params: posterior" in stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    shipped = posterior.shipped()
+    assert manifest["params"] == "posterior" and manifest["posterior"]["sha256"] == shipped.sha256
+    assert manifest["posterior"]["source"] == "shipped" and manifest["posterior"]["draws"] == len(shipped.draws)
+    runs = pd.read_csv(out / "runs.csv")
+    assert (runs["draw"].to_numpy() == draw_indices(7, list(range(40)), len(shipped.draws))).all()
+    split = pd.read_csv(out / "variance.csv").set_index("outcome")
+    assert split.loc["parties_end", "total_variance"] == pytest.approx(runs["parties_end"].var())
+    assert "States Parties at the horizon: variance" in stdout and "parameters" in stdout and "run-to-run" in stdout
+
+
+def test_params_median_is_the_point_forecast(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """--params median writes exactly the tables of runs at the shipped point values, without draws."""
+    out = tmp_path / "point"
+    assert _run(capsys, "run", "baseline", "--runs", "8", "--seed", "7", "--end", "2028-12", "--params", "median",
+                "--out", str(out))[0] == 0
+    assert json.loads((out / "manifest.json").read_text())["params"] == "median"
+    expected = run_ensemble(scenario.load("baseline").with_window(None, parse_month("2028-12")), 8, 7)
+    for name in ("runs", "timeseries", "events"):
+        reference = tmp_path / f"{name}.csv"
+        write_table(tmp_path, name, getattr(expected, name))
+        assert (out / f"{name}.csv").read_bytes() == reference.read_bytes(), name
+    assert not (out / "variance.csv").exists() and "draw" not in pd.read_csv(out / "runs.csv")
+
+
+def test_another_posterior_file_is_used_and_named(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    sample = tmp_path / "posterior.csv"
+    sample.write_text("draw,b_peer\n0,0.5\n1,5.5\n", encoding="utf-8")
+    out = tmp_path / "other"
+    assert _run(capsys, "run", "baseline", "--runs", "6", "--seed", "2", "--end", "2028-12", "--posterior",
+                str(sample), "--out", str(out))[0] == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["posterior"]["source"] == str(sample) and manifest["posterior"]["parameters"] == ["b_peer"]
+    draws = pd.read_csv(out / "runs.csv")["draw"]
+    assert set(draws) <= {0, 1} and draws.tolist() == draw_indices(2, list(range(6)), 2).tolist()
+
+
+def test_compare_pairs_parameters_as_well_as_noise(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "pairs"
+    assert _run(capsys, "compare", "baseline", "baseline", "sahel-contagion", "--runs", "20", "--seed", "5",
+                "--out", str(out))[0] == 0
+    table = pd.read_csv(out / "comparison.csv")
+    same = table.iloc[1]
+    assert same["diff_parties_2035_mean"] == 0.0 and same["diff_parties_2035_q05"] == 0.0
+    assert same["diff_parties_2035_q95"] == 0.0
+    folders = sorted(p for p in out.iterdir() if p.is_dir() and p.name != "figures")
+    draws = [pd.read_csv(folder / "runs.csv").set_index("run")["draw"] for folder in folders]
+    assert len(draws) == 3 and all(d.equals(draws[0]) for d in draws)  # run i has draw i's parameters everywhere
+    assert json.loads((out / "manifest.json").read_text())["params"] == "posterior"
+    again = tmp_path / "again"
+    assert _run(capsys, "compare", "baseline", "baseline", "sahel-contagion", "--runs", "20", "--seed", "5",
+                "--out", str(again))[0] == 0
+    assert (again / "comparison.csv").read_bytes() == (out / "comparison.csv").read_bytes()
+
+
 def test_same_command_gives_the_same_bytes(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     for folder in ("a", "b"):
         assert _run(capsys, "run", "baseline", "--runs", "5", "--seed", "3", "--set", "b_peer=3",
                     "--out", str(tmp_path / folder))[0] == 0
-    for name in ("runs.csv", "timeseries.csv", "events.csv", "summary.csv", "exits.csv"):
+    for name in ("runs.csv", "timeseries.csv", "events.csv", "summary.csv", "exits.csv", "variance.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     other_seed = tmp_path / "c"
     _run(capsys, "run", "baseline", "--runs", "5", "--seed", "4", "--set", "b_peer=3", "--out", str(other_seed))
@@ -74,7 +138,10 @@ def test_same_command_gives_the_same_bytes(tmp_path: Path, capsys: pytest.Captur
     (["fly"], "invalid choice: 'fly'"),
     (["calibrate", "--from", "2001-01"], "calibration window 2001-01 to 2026-11: must lie within 2002-07"),
     (["calibrate", "--to", "2026-1"], "--to: expected YYYY-MM"),
-    (["calibrate", "--accept", "1.5"], "argument --accept: expected a share in (0, 1]"),
+    (["calibrate", "--population", "0"], "argument --population: expected a whole number"),
+    (["run", "baseline", "--params", "median", "--posterior", "x.csv"], "it cannot go with --params median"),
+    (["run", "baseline", "--posterior", "missing.csv"], "--posterior missing.csv: cannot read it"),
+    (["run", "baseline", "--params", "mean"], "argument --params: invalid choice: 'mean'"),
     (["backtest", "--cutoff", "2003-01-01"], "must fall on or after 2003-07-01"),
 ])
 def test_bad_input_gives_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture, argv: list[str],
@@ -170,7 +237,7 @@ def test_list_and_show(capsys: pytest.CaptureFixture) -> None:
     assert "calibration" not in shown["parameter_table"]["b_lead"]  # taken from the literature, not fitted
     a0 = shown["parameter_table"]["a0"]
     assert a0["calibration"]["window"] == "2002-08 to 2026-11" and a0["calibration"]["value"] == a0["value"]
-    assert "rejection ABC" in a0["calibration"]["method"] and "calibrated" in a0["basis"]
+    assert "calibrated" in a0["basis"] and a0["calibration"]["method"]
     code, stdout, _ = _run(capsys, "show", "democratic-return")
     differences = json.loads(stdout)["differences"]
     assert differences["extends"] == "baseline"
@@ -186,18 +253,42 @@ def test_console_entry_point_has_no_traceback(tmp_path: Path) -> None:
     assert result.stderr.startswith("iccsim: error: unknown scenario 'missing-scenario'")
 
 
-def test_calibrate_writes_the_fit_and_its_diagnostics(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    out = tmp_path / "cal"
-    code, stdout, _ = _run(capsys, "calibrate", "--from", "2014-12", "--to", "2016-12", "--budget", "16", "--runs", "2",
-                           "--check-runs", "20", "--workers", "1", "--seed", "4", "--out", str(out))
-    assert code == 0 and "share of runs with no announcements before 2016" in stdout
+def test_calibrate_writes_the_fit_its_sample_and_the_predictive_checks(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture) -> None:
+    folders = [tmp_path / "cal", tmp_path / "again"]
+    for out in folders:
+        code, stdout, _ = _run(capsys, "calibrate", "--from", "2014-12", "--to", "2016-12", "--population", "20",
+                               "--budget", "100", "--generations", "2", "--check-runs", "20", "--workers", "1",
+                               "--seed", "4", "--out", str(out))
+        assert code == 0 and "share of runs with no announcements before 2016" in stdout
+    out = folders[0]
     names = {p.name for p in out.iterdir()}
-    assert {"calibration.csv", "fitted.csv", "draws.csv", "fit.csv", "patterns.csv", "manifest.json", "figures"} <= names
+    assert {"calibration.csv", "posterior.csv", "fitted.csv", "particles.csv", "generations.csv", "predictive.csv",
+            "patterns.csv", "manifest.json", "figures"} <= names
+    for name in names - {"manifest.json", "figures"}:  # same seed, same bytes
+        assert (out / name).read_bytes() == (folders[1] / name).read_bytes(), name
     assert {"fit.png", "fit.pdf", "fit.csv", "fit.caption.txt"} <= {p.name for p in (out / "figures").iterdir()}
     adopted = pd.read_csv(out / "calibration.csv")
     assert list(adopted.columns) == list(pd.read_csv(datasets.data_dir() / "calibration.csv").columns)
     assert set(adopted["window"]) == {"2015-01 to 2016-12"}
-    draws = pd.read_csv(out / "draws.csv")
-    assert len(draws) == 16 + 16 and draws.groupby("stage")["accepted"].sum().min() == 10
+    sample = posterior.load(out / "posterior.csv")  # a calibration's sample is a valid --posterior FILE
+    assert sample.parameters == list(adopted["parameter"])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["budget"] == {"population": 20, "simulations": 100, "generations": 2, "batch": 20}
+    generations = pd.read_csv(out / "generations.csv")
+    assert generations.groupby("stage")["simulations"].sum()["withdrawals"] <= 100
     code, _, stderr = _run(capsys, "plot", str(out))
     assert code == 2 and "written by iccsim calibrate; plot and report take folders written by run" in stderr
+
+
+def test_check_inference_writes_coverage_and_contraction(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "sbc"
+    code, stdout, _ = _run(capsys, "calibrate", "--check-inference", "--records", "2", "--from", "2014-12", "--to",
+                           "2016-12", "--population", "20", "--budget", "60", "--generations", "2", "--workers", "1",
+                           "--out", str(out))
+    assert code == 0 and "coverage_90" in stdout
+    records = pd.read_csv(out / "records.csv")
+    assert len(records) == 2 * 5 and set(records["record"]) == {0, 1}
+    summary = pd.read_csv(out / "inference_check.csv").set_index("parameter")
+    assert summary.loc["a0", "coverage_90"] == records.loc[records["parameter"] == "a0", "in_90"].mean()
+    assert (out / "figures" / "inference-check.png").is_file()

@@ -8,10 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.core.months import parse_month
-from sim.model import scenario
+from sim.model import ensemble, scenario
 from sim.model.ensemble import Results, available_threads, run_ensemble, world_for
 
 
@@ -72,3 +73,22 @@ def test_any_number_of_threads_gives_the_same_tables() -> None:
                             env={**os.environ, "NUMBA_NUM_THREADS": "4"})
     digests = ast.literal_eval(result.stdout.strip())
     assert len(digests) == 4 and all(d == digests[0] for d in digests)
+
+
+def test_runs_with_their_own_parameters_match_each_run_simulated_alone_at_its_values() -> None:
+    """Per-run parameter sets (the compiled month reads run r's row) give each run what a whole batch at
+    its values gives it, for kernel parameters and for those read outside the kernel (lam_exit)."""
+    chosen = scenario.load("baseline").with_window(parse_month("2024-01"), parse_month("2027-12"))
+    values = pd.DataFrame({"a0": [-6.0, -9.0, -6.0, -7.5, -9.0, -6.0],
+                           "revoke_rate": [0.2, 0.01, 0.2, 0.05, 0.01, 0.2],
+                           "lam_exit": [0.05, 0.05, 0.05, 0.10, 0.05, 0.05]})
+    indices = np.array([0, 3, 4, 7, 8, 11])
+    drawn = ensemble.run_drawn(chosen, values, seed=5, indices=indices, threads=2)
+    for key, rows in values.groupby(list(values.columns)).groups.items():
+        alone = ensemble.simulate(chosen.with_draw(dict(zip(values.columns, key))), 5, indices[list(rows)])
+        for table, mine in zip(dataclasses.astuple(alone), dataclasses.astuple(drawn)):
+            pd.testing.assert_frame_equal(table.reset_index(drop=True),
+                                          mine[mine["run"].isin(indices[list(rows)])].reset_index(drop=True),
+                                          check_exact=True)
+    at_first = ensemble.simulate(chosen.with_draw(values.iloc[0].to_dict()), 5, indices)
+    assert not at_first.runs.equals(drawn.runs)  # the per-run values took effect
