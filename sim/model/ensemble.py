@@ -143,12 +143,14 @@ def run_drawn(scenario: Scenario, values: pd.DataFrame, seed: int, indices: np.n
     """Run each of `indices` with its own parameter values (row k of `values` for run indices[k]; the
     scenario's pinned parameters kept) and its own random streams: the tables, in run order, are those of
     every run simulated alone at its values. Runs that agree on the SHARED parameters advance together."""
-    rows = [scenario.with_draw(row).params for row in values.to_dict("records")]
-    table = np.array([numbers(p) for p in rows])
+    distinct, which = np.unique(values.to_numpy(dtype=float), axis=0, return_inverse=True)
+    which = which.reshape(-1)  # run k has parameter set which[k]
+    sets = [scenario.with_draw(dict(zip(values.columns, row))).params for row in distinct]  # once per set
+    table = np.array([numbers(p) for p in sets])[which]
     groups: dict[tuple[float, ...], list[int]] = {}
-    for k, p in enumerate(rows):
-        groups.setdefault(tuple(getattr(p, name) for name in SHARED), []).append(k)
-    parts = [simulate(dataclasses.replace(scenario, params=rows[members[0]]), seed, indices[members],
+    for k, chosen in enumerate(which):
+        groups.setdefault(tuple(getattr(sets[chosen], name) for name in SHARED), []).append(k)
+    parts = [simulate(dataclasses.replace(scenario, params=sets[which[members[0]]]), seed, indices[members],
                       table[members], progress, batch, threads) for members in groups.values()]
     if len(parts) == 1:
         return parts[0]
