@@ -12,16 +12,18 @@ from typing import Any, Mapping
 from sim.core.errors import UserError
 
 CALIBRATION_FILE = "calibration.csv"  # in sim/data; written by `iccsim calibrate` (see its --out folder)
+HELD_FILE = "held.csv"  # in sim/data; parameters an earlier fit could not identify, held at its medians
 
 
-def _calibrated() -> dict[str, dict[str, str]]:
-    """The shipped calibration: parameter -> value, 90 % interval, window, method and data date."""
-    path = importlib.resources.files("sim.data") / CALIBRATION_FILE
+def _calibrated(name: str = CALIBRATION_FILE) -> dict[str, dict[str, str]]:
+    """A calibration table: parameter -> value, 90 % interval, window, method and data date."""
+    path = importlib.resources.files("sim.data") / name
     with path.open(encoding="utf-8", newline="") as handle:
         return {row["parameter"]: row for row in csv.DictReader(handle)}
 
 
 CALIBRATED = _calibrated()
+HELD = _calibrated(HELD_FILE)
 
 
 def _p(default: float, low: float, high: float, basis: str) -> Any:
@@ -30,8 +32,16 @@ def _p(default: float, low: float, high: float, basis: str) -> Any:
 
 def _fitted(name: str, guess: float, low: float, high: float, basis: str) -> Any:
     """A parameter fitted to the record: its default is the calibrated value when the shipped calibration
-    has one (with its provenance), else the literature-based `guess`."""
+    has one (with its provenance); else, for a parameter the record cannot identify, the median of the
+    earlier fit it is held at (sim/data/held.csv, marked as not fitted); else the literature-based `guess`."""
     row = CALIBRATED.get(name)
+    if row is None and name in HELD:
+        row = HELD[name]
+        return _p(float(row["value"]), low, high,
+                  f"not fitted: held at the median of an earlier fit to the record {row['window']} ({row['method']}), "
+                  f"whose 90 % interval {row['q05']} to {row['q95']} spans most of the range, so the value is in "
+                  f"effect an assumption (the shipped calibration cannot identify it: README, Calibration); "
+                  f"before that fit: {guess}, {basis}")
     if row is None:
         return _p(guess, low, high, basis)
     provenance = {"value": float(row["value"]), "interval_90": [float(row["q05"]), float(row["q95"])],

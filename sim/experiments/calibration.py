@@ -72,13 +72,14 @@ COUP_PRIORS = {
 WITHDRAWAL_PRIORS = {
     "a0": Prior(-12.0, -5.0, "baseline hazard 0.0006 %/yr to 0.7 %/yr, around the all-IGO 0.04 %/yr "
                 "(von Borzyskowski & Vabulas 2019, Online Appendix Table A1)"),
-    "b_peer": Prior(0.0, 6.0, "the declared range; the literature proposes 1-4 without a direct estimate"),
     "revoke_rate": Prior(0.0, 0.15, "per month; from none to about half of withdrawals revoked within four months "
                          "(record: 3 of 10 announcements revoked)"),
     "acc_a0": Prior(-7.0, -2.0, "accession hazard 0.1 %/yr to 12 %/yr at zero covariates around the 0.3-0.6 "
                     "accessions a year since 2012"),
 }
-FIXED = {  # parameters the record's counts cannot separate: kept at their literature values (sim.core.params)
+FIXED = {  # parameters the record's counts cannot separate: held at an earlier fit's medians (sim/data/held.csv)
+    "b_peer": "the declared range's check (--check-inference) showed no contraction on the real record and little "
+              "on synthetic ones: two clusters (2016, 2025) for a peer effect confounded with b_pat and b_junta",
     "b_div": "published estimate (von Borzyskowski & Vabulas 2019); it shifts risk between states",
     "b_exp": "relative risk from the ICC record; exposure shifts risk between states, the counts do not see it",
     "b_junta": "reading of the record's juntas; confounded with b_pat and the peer effect in the 2025 cluster",

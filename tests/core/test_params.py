@@ -54,3 +54,15 @@ def test_calibrated_defaults_are_the_shipped_calibration() -> None:
         assert row["q05"] <= row["value"] <= row["q95"]
         assert row["window"] in spec.metadata["basis"] and "before calibration" in spec.metadata["basis"]
     assert Params.specs()["b_lead"].metadata["calibration"] is None  # from the literature, not fitted
+
+
+def test_held_parameters_are_marked_not_fitted_and_kept_apart_from_the_calibration() -> None:
+    held = pd.read_csv(datasets.data_dir() / "held.csv").set_index("parameter")
+    shipped = pd.read_csv(datasets.data_dir() / "calibration.csv").set_index("parameter")
+    assert held.index.intersection(shipped.index).empty  # a parameter is either fitted or held
+    for name, row in held.iterrows():
+        spec = Params.specs()[name]
+        assert getattr(Params(), name) == row["value"], name
+        assert spec.metadata["calibration"] is None  # `iccsim show` does not present it as calibrated
+        assert spec.metadata["basis"].startswith("not fitted: held at the median") and row["window"] in spec.metadata[
+            "basis"]
