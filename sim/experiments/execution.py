@@ -48,7 +48,7 @@ def executor(workers: int | None, scheduler: str | None, threads: bool = False) 
         try:
             yield pool
         except BaseException:
-            _stop(pool)  # on Ctrl-C or a failure, start no queued task and stop the running ones
+            stop(pool)  # on Ctrl-C or a failure, start no queued task and stop the running ones
             raise
         pool.shutdown()
 
@@ -89,7 +89,7 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _stop(pool: cf.Executor) -> None:
+def stop(pool: cf.Executor) -> None:
     """Cancel the queued tasks and end the workers now rather than after their current task."""
     pool.shutdown(wait=False, cancel_futures=True)
     processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14

@@ -535,7 +535,7 @@ def _write_results(folder: Path, label: str, results: "Results", chosen: "Scenar
 
 def _backtest(args: argparse.Namespace) -> int:
     from sim.experiments import backtest as backtests
-    from sim.experiments import backtest_folder, calibration, rolling, sweep_folder
+    from sim.experiments import backtest_folder, calibration, execution, rolling, sweep_folder
     from sim.model import scenario as scenarios
     from sim.store.atomic import claim
     started = time.time()
@@ -547,10 +547,11 @@ def _backtest(args: argparse.Namespace) -> int:
                             "(only --workers, --threads or --scheduler may be given)")
         if not args.resume.is_dir():
             raise UserError(f"--resume {args.resume}: no such folder")
-        with claim(args.resume) as folder:  # a second resume of the same folder is refused
+        with execution.executor(args.workers, args.scheduler) as pool, \
+                claim(args.resume) as folder:  # a second resume of the same folder is refused
             settings = backtest_folder.read_settings(folder)
             template = sweep_folder.resumed_scenario(settings)
-            return _execute_backtest(folder, template, settings, args, started)
+            return _execute_backtest(folder, template, settings, args, pool, started)
     else:
         if not (args.cutoff or args.cutoffs):
             raise UserError("backtest: give --cutoff YYYY-MM-DD or --cutoffs FIRST:LAST:STEP_MONTHS (or --resume DIR)")
@@ -566,26 +567,27 @@ def _backtest(args: argparse.Namespace) -> int:
                                                 args.shocks or "none", args.scenario or "baseline", budget,
                                                 args.params or "posterior")
         name = f"backtest-{cutoffs[0]}" + (f"-{cutoffs[-1]}" if len(cutoffs) > 1 else "")
-        with claim(args.out, _default_out(name)) as folder:
-            backtest_folder.start(folder, template, settings)
-            return _execute_backtest(folder, template, settings, args, started)
+        with execution.executor(args.workers, args.scheduler) as pool:  # first, so an unreachable scheduler leaves no folder
+            with claim(args.out, _default_out(name)) as folder:
+                backtest_folder.start(folder, template, settings)
+                return _execute_backtest(folder, template, settings, args, pool, started)
 
 
 def _execute_backtest(folder: Path, template: "Scenario", settings: dict, args: argparse.Namespace,
-                      started: float) -> int:
-    """Run the origins not yet done, then score, write and draw the backtest's tables."""
+                      pool: cf.Executor, started: float) -> int:
+    """Run the origins not yet done on `pool`, then score, write and draw the backtest's tables."""
     from tqdm import tqdm
 
     from sim.experiments import backtest_folder, execution, rolling
     from sim.outputs import render, validation
     from sim.store.provenance import environment
     try:
-        with execution.executor(args.workers, args.scheduler) as pool, \
-                tqdm(total=len(settings["cutoffs"]), desc="backtest", unit="origin", disable=None,
-                     file=sys.stderr) as bar:
+        with tqdm(total=len(settings["cutoffs"]), desc="backtest", unit="origin", disable=None,
+                  file=sys.stderr) as bar:
             rolling.execute(folder, template, settings, pool, bar.update,
                             execution.in_flight(args.workers, args.scheduler), args.threads)
     except KeyboardInterrupt:
+        execution.stop(pool)  # the running origins end now; the finished ones are kept
         print(f"iccsim: interrupted; finished origins are kept in {folder}: continue with "
               f"iccsim backtest --resume {folder}", file=sys.stderr)
         return 130

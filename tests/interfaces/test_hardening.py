@@ -273,6 +273,8 @@ def test_debris_of_a_killed_run_is_marked_and_cleared(tmp_path: Path, capsys: py
     (["sweep", "baseline", "--design", "morris", "--samples", "1", "--vary", "b_peer=1:4"],
      "--samples 1: a morris design needs at least 2 trajectories"),
     (["sweep", "baseline", "--vary", "b_peer=1:4", "--scheduler", "tcp://127.0.0.1:9"], "--scheduler tcp://127.0.0.1:9: cannot connect"),
+    (["backtest", "--cutoff", "2020-01-01", "--scheduler", "tcp://127.0.0.1:9"],
+     "--scheduler tcp://127.0.0.1:9: cannot connect"),
 ])
 def test_bad_values_and_conflicts_are_errors(tmp_path: Path, capsys: pytest.CaptureFixture,
                                              monkeypatch: pytest.MonkeyPatch, argv: list[str], message: str) -> None:
