@@ -133,8 +133,8 @@ def test_sigterm_stops_a_pool_sweep_and_its_workers(tmp_path: Path) -> None:
 
 def test_the_workers_of_a_killed_calibration_end_with_it(tmp_path: Path) -> None:
     """Process workers (forked from a server) die with the command, even one killed outright."""
-    process = subprocess.Popen([sys.executable, "-m", "sim.interfaces.cli", "calibrate", "--budget", "64", "--runs",
-                                "4", "--workers", "2", "--out", str(tmp_path / "out")],
+    process = subprocess.Popen([sys.executable, "-m", "sim.interfaces.cli", "calibrate", "--population", "20",
+                                "--budget", "400", "--workers", "2", "--out", str(tmp_path / "out")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while len(workers := _children(process.pid)) < 3:  # the server and its two workers
