@@ -45,7 +45,7 @@ from sim.model.scenario import Scenario
 
 METHOD = "ABC-SMC (pyabc)"
 POPULATION = 200  # particles per generation of the withdrawal stage; the posterior sample is drawn from the last
-BUDGET = 3000  # runs of the withdrawal stage (one per proposal); the coup stage gets a quarter of both
+BUDGET = 10000  # runs of the withdrawal stage (one per proposal); the coup stage gets a quarter of both
 GENERATIONS = 12  # at most; the tolerance rarely needs more to settle
 MIN_ACCEPTANCE = 0.02  # stop when fewer proposals are accepted: the tolerance then buys little
 DRAWS = 500  # equally weighted draws of the shipped posterior sample
