@@ -60,6 +60,12 @@ def juntas() -> pd.DataFrame:
 
 
 @functools.cache
+def governments() -> pd.DataFrame:
+    """Changes of civilian government in states with a withdrawal announced or pending (governments.csv)."""
+    return _read("governments.csv", ("date",))
+
+
+@functools.cache
 def idealpoints() -> pd.DataFrame:
     frame = _read("idealpoints.csv")
     frame = frame[frame["ideal_point"] != ""]

@@ -26,7 +26,7 @@ from sim.model.scenario import Scenario
 
 SHOCKS = ("none", "known")
 # fed with --shocks known; not the ideal points, which the model moves itself after the cutoff
-KNOWN_SHOCKS = ("coups", "juntas", "patrons", "court", "exposure")
+KNOWN_SHOCKS = ("coups", "juntas", "governments", "patrons", "court", "exposure")
 MIN_HORIZON = 12  # months an origin must have before the data's end to be scored
 BUDGET = calibration.Budget(150, 2000)  # three quarters of the shipped population, a fifth of its runs, per origin: see the README for the cost
 TARGETS = {"announced": "announcement episodes", "withdrawn": "effective exit episodes"}  # model event: target

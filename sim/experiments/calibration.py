@@ -93,7 +93,7 @@ FIXED = {  # parameters the record's counts cannot separate: held at an earlier 
 COUP_STATISTICS = ("coups", "attempts")
 WITHDRAWAL_STATISTICS = ("announcements_max_year", "notifications", "revocations", "exits", "accessions_mature",
                          "parties_end")
-REPLAYED = ("coups", "juntas", "patrons", "court", "exposure", "alignment")
+REPLAYED = ("coups", "juntas", "governments", "patrons", "court", "exposure", "alignment")
 logging.getLogger("ABC").setLevel(logging.WARNING)  # pyabc reports every generation at INFO
 
 

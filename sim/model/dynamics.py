@@ -94,6 +94,9 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
             state.regime_change[hit] = month
             state.turnover[hit] = month
             _record(log, "junta_end", hit)
+        elif event.kind == "government_change":
+            state.regime_change[hit] = month
+            state.turnover[hit] = month
         elif event.kind == "patron":
             _set_patron(state, hit, PATRON_CODES.index(spec.patron), spec.strength, spec.strength)
         elif event.kind == "announce":

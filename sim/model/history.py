@@ -1,7 +1,7 @@
 """The record's exogenous shocks after a start date, as scenario events.
 
 A scenario that starts in the past can `replay` what the data record happened next (coups, juntas
-handing over and governments the UN does not recognise, patron changes, court-level events and bloc
+handing over, civilian changes of government and governments the UN does not recognise, patron changes, court-level events and bloc
 campaigns, changes in exposure, each year's UN-voting ideal points), while the model produces the
 withdrawals, revocations and accessions itself.
 
@@ -31,8 +31,8 @@ def known_shocks(kinds: tuple[str, ...], start: int, end: int) -> tuple[Any, ...
     (cached: the record is read-only and a calibration asks for the same window many times)."""
     begin = pd.Timestamp(first_day(start))
     finish = min(pd.Timestamp(first_day(end + 1)), pd.Timestamp(datasets.DATA_END) + pd.Timedelta(days=1))
-    makers = {"coups": _coups, "juntas": _juntas, "patrons": _patrons, "court": _court, "exposure": _exposure,
-              "alignment": _alignment}
+    makers = {"coups": _coups, "juntas": _juntas, "governments": _governments, "patrons": _patrons, "court": _court,
+              "exposure": _exposure, "alignment": _alignment}
     events = []
     announced = announcement_dates()
     for kind in kinds:
@@ -80,6 +80,12 @@ def _juntas(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, di
     rows = _inside(datasets.juntas(), "end", begin, finish)
     events = [(d, {"kind": "junta_end", "states": [iso3]}) for iso3, d in zip(rows["iso3"], rows["end"])]
     return events + _transitions(datasets.unrecognised(), "recognition", _recognised_on, begin, finish)
+
+
+def _governments(begin: pd.Timestamp, finish: pd.Timestamp) -> list[tuple[dt.date, dict]]:
+    """Civilian changes of government (an election lost) in states with a withdrawal on the table."""
+    rows = _inside(datasets.governments(), "date", begin, finish)
+    return [(d, {"kind": "government_change", "states": [iso3]}) for iso3, d in zip(rows["iso3"], rows["date"])]
 
 
 def _recognised_on(rows: pd.DataFrame, day: pd.Timestamp) -> dict:

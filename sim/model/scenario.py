@@ -69,6 +69,12 @@ class JuntaEnd(_Targeted):
     kind: Literal["junta_end"]
 
 
+class GovernmentChange(_Targeted):
+    """A civilian government replaces another (an election lost): a change of government, as a junta's end."""
+
+    kind: Literal["government_change"]
+
+
 class PatronChange(_Targeted):
     kind: Literal["patron"]
     patron: Literal[PATRONS]  # type: ignore[valid-type]
@@ -181,15 +187,15 @@ class LegitimacyShock(_Strict):
     delta: Annotated[float, Field(ge=-1.0, le=1.0)]
 
 
-EVENT_CLASSES = (Coup, CoupAttempt, JuntaEnd, PatronChange, Announce, Notify, Revoke, Accede, ExposureChange, Cooperation,
-                 Alignment, Pressure, CoupRisk, Sanctions, Hostility, Bias, Arrest, Campaign, Recognition,
-                 LegitimacyShock)
+EVENT_CLASSES = (Coup, CoupAttempt, JuntaEnd, GovernmentChange, PatronChange, Announce, Notify, Revoke, Accede,
+                 ExposureChange, Cooperation, Alignment, Pressure, CoupRisk, Sanctions, Hostility, Bias, Arrest, Campaign,
+                 Recognition, LegitimacyShock)
 Event = Annotated[Union[EVENT_CLASSES], Field(discriminator="kind")]  # type: ignore[valid-type]
 
 
 EVENT_ADAPTER: pydantic.TypeAdapter = pydantic.TypeAdapter(Event)
 EVENT_KINDS = tuple(cls.model_fields["kind"].annotation.__args__[0] for cls in EVENT_CLASSES)
-REPLAY_KINDS = ("coups", "juntas", "patrons", "court", "exposure", "alignment")
+REPLAY_KINDS = ("coups", "juntas", "governments", "patrons", "court", "exposure", "alignment")
 
 
 class StateOverride(_Strict):

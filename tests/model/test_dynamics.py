@@ -137,3 +137,31 @@ def test_events_outside_a_shortened_window_are_ignored(write_scenario: Writer) -
     shortened = scenario.load(str(path)).with_window(None, parse_month("2027-06"))
     assert shortened.events_outside_window() == 1
     assert dynamics.schedule(shortened, static_from(build_world(datasets.DATA_END))) == {}
+
+
+def test_a_change_of_government_opens_the_revocation_window(write_scenario: Writer) -> None:
+    """With no ordinary revocations, a pending withdrawal is revoked only after a change of government, at
+    the turnover rate within the turnover window."""
+    change = """
+        [[events]]
+        month = "2027-05"
+        kind = "government_change"
+        states = ["DEU"]
+        [parameters]
+        revoke_rate = 0.0
+        turnover_revoke_rate = 0.9
+        turnover_window_months = 2
+    """
+    quiet = run_ensemble(_germany_notifies(write_scenario, "quiet"), runs=40, seed=3)
+    changed = run_ensemble(scenario.load(str(write_scenario("changed", f"""
+        extends = "baseline"
+        end = "2028-06"
+        [[events]]
+        month = "2027-03"
+        kind = "notify"
+        states = ["DEU"]
+        {change}
+    """))), runs=40, seed=3)
+    assert not any(e == "revoked" for _, _, e in _events(quiet, "DEU"))
+    revoked = [m for _, m, e in _events(changed, "DEU") if e == "revoked"]
+    assert len(revoked) >= 35 and set(revoked) <= {"2027-05", "2027-06"}  # 1 - 0.1^2 of runs, in the window

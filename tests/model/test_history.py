@@ -93,3 +93,9 @@ def test_the_au_campaign_and_the_taliban_takeover_are_replayed() -> None:
     assert ("2016-04", "campaign", 1.0) in court and ("2017-01", "campaign", 0.5) in court
     governments = {(e.month, e.kind, tuple(e.states), getattr(e, "recognised", None)) for e in _shocks("juntas")}
     assert ("2021-08", "recognition", ("AFG",), False) in governments
+
+
+def test_the_civilian_changes_of_government_behind_two_revocations_are_replayed() -> None:
+    changes = {(e.month, e.kind, tuple(e.states)) for e in _shocks("governments")}
+    assert changes == {("2017-01", "government_change", ("GMB",)), ("2026-04", "government_change", ("HUN",))}
+    assert not _shocks("governments", "2017-02", "2026-03")  # none between them
