@@ -79,19 +79,19 @@ def test_exact_regression_of_a_small_seeded_run(baseline: scenario.Scenario) -> 
     runs = results.runs.drop(columns=["seed", "scenario"]).to_dict("list")
     floats = {name: runs.pop(name) for name in ("legitimacy_end", "population_share_end")}
     assert runs == {
-        "run": [0, 1, 2], "parties_start": [125, 125, 125], "parties_end": [120, 122, 122],
-        "parties_min": [120, 121, 122], "exits": [5, 4, 4], "further_exits": [0, 0, 0], "announcements": [0, 0, 1],
-        "revocations": [0, 1, 2], "accessions": [0, 1, 1], "coups": [1, 2, 1],
+        "run": [0, 1, 2], "parties_start": [125, 125, 125], "parties_end": [122, 122, 122],
+        "parties_min": [121, 121, 122], "exits": [4, 4, 4], "further_exits": [0, 0, 0], "announcements": [0, 0, 4],
+        "revocations": [1, 1, 5], "accessions": [1, 1, 1], "coups": [1, 2, 1],
     }
     assert floats == {  # to the last few bits, allowing for a different floating-point library
-        "legitimacy_end": pytest.approx([0.7056946087344447, 0.7137814064143199, 0.6583326576917035], rel=1e-12),
-        "population_share_end": pytest.approx([0.3115753924169917, 0.317095769423466, 0.31416594939763265],
+        "legitimacy_end": pytest.approx([0.7146193286443253, 0.7137814064143199, 0.48066783589182704], rel=1e-12),
+        "population_share_end": pytest.approx([0.3185313754879288, 0.317095769423466, 0.31416594939763265],
                                               rel=1e-12),
     }
     legal = results.events[results.events["event"].isin(["announced", "notified", "revoked", "withdrawn"])]
     assert list(legal.itertuples(index=False, name=None))[:12] == [
-        (0, "2027-06", "BFA", "withdrawn"), (0, "2027-06", "MLI", "withdrawn"), (0, "2027-06", "NER", "withdrawn"),
-        (0, "2027-07", "TCD", "withdrawn"), (0, "2027-07", "VEN", "withdrawn"), (1, "2027-03", "TCD", "revoked"),
+        (0, "2027-03", "TCD", "revoked"), (0, "2027-06", "BFA", "withdrawn"), (0, "2027-06", "MLI", "withdrawn"),
+        (0, "2027-06", "NER", "withdrawn"), (0, "2027-07", "VEN", "withdrawn"), (1, "2027-03", "TCD", "revoked"),
         (1, "2027-06", "BFA", "withdrawn"), (1, "2027-06", "MLI", "withdrawn"), (1, "2027-06", "NER", "withdrawn"),
         (1, "2027-07", "VEN", "withdrawn"), (2, "2027-01", "BFA", "revoked"), (2, "2027-02", "BFA", "announced"),
     ]
