@@ -138,13 +138,21 @@ def ramped(p: Any, strength: float, target: float) -> float:
 
 
 LEGITIMACY_PARAMETERS = ("lam_exit", "lam_acc", "lam_arrest", "lam_sanc", "legitimacy_tau_months")  # next_legitimacy's
+LegitimacyRates = collections.namedtuple("LegitimacyRates", LEGITIMACY_PARAMETERS)  # type: ignore[misc]
 
 
-def next_legitimacy(p: Params, legitimacy: np.ndarray, *, episodes: np.ndarray, accessions: np.ndarray,
+def legitimacy_rates(table: np.ndarray) -> Any:
+    """The legitimacy parameters of each run of a table of parameter sets (see `numbers_at`) as arrays (one
+    value per run): what `next_legitimacy` takes for runs that differ in them."""
+    return LegitimacyRates(*(table[:, Numbers._fields.index(name)].copy() for name in LEGITIMACY_PARAMETERS))
+
+
+def next_legitimacy(p: Any, legitimacy: np.ndarray, *, episodes: np.ndarray, accessions: np.ndarray,
                     arrests: np.ndarray, sanctions: float) -> np.ndarray:
     """Court legitimacy relaxes to 1, falls with withdrawal episodes and sanctions, rises with accessions and
     arrests (one value per run). An episode is charged once, when announced (see `episodes`); the exit
-    taking effect a year or more later is not charged again."""
+    taking effect a year or more later is not charged again. `p` holds the LEGITIMACY_PARAMETERS, as
+    numbers (Params) or one per run (`legitimacy_rates`)."""
     change = ((1.0 - legitimacy) / p.legitimacy_tau_months - p.lam_exit * episodes - p.lam_sanc * sanctions
               + p.lam_acc * accessions + p.lam_arrest * arrests)
     return np.clip(legitimacy + change, 0.0, 1.0)
