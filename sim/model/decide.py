@@ -108,7 +108,7 @@ def announcement_logits(p: Any, r: int, begin: int, end: int, month: int, arrays
     valid notification (BARRED: Afghanistan under the Taliban) never announces: its z is -inf."""
     return _party_logits(p, r, begin, end, month, arrays, african, first, membership, membership_lead, hostility,
                          africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio,
-                         lead_count, z, np.empty((0, COVARIATES)))
+                         lead_count, z, z[:0].reshape((0, COVARIATES)))  # no rows (and no allocation): z alone
 
 
 @jit
