@@ -358,10 +358,15 @@ def _run(args: argparse.Namespace) -> int:
     with whole_folder(args.out, _default_out(chosen.name)) as staged:
         started = time.time()
         results = _ensemble(chosen, args, posterior)
-        tables = _write_results(staged.path, chosen.name, results, chosen)
-        manifest = seal(staged.path, run_manifest([chosen], [results], args.runs, args.seed, started, posterior))
-        render.plot(folders.ResultFolder(staged.path, "run", manifest, [tables]), None, ("png",), "single",
-                    staged.path / "figures")
+        tables = _scenario_tables(chosen.name, results)
+        manifest = run_manifest([chosen], [results], args.runs, args.seed, started, posterior)
+        _write_exits(staged.path, results, chosen)
+        with cf.ThreadPoolExecutor(1) as writer:  # the tables are written while the figures are drawn
+            written = writer.submit(_write_results, staged.path, tables, results)
+            render.plot(folders.ResultFolder(staged.path, "run", manifest, [tables]), None, ("png",), "single",
+                        staged.path / "figures")
+            written.result()
+        seal(staged.path, _finished(manifest, started))
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
     print(f"P(any further exit by {format_month(chosen.end)}): EU member {shares['p_any_eu_exit']:.3f} "
@@ -389,16 +394,22 @@ def _compare(args: argparse.Namespace) -> int:
     with whole_folder(args.out, _default_out("compare")) as staged:
         folder = staged.path
         started = time.time()
-        results, tables = [], []
-        for label, scenario in zip(labels, chosen):
-            (folder / label).mkdir()
-            results.append(_ensemble(scenario, args, posterior))
-            tables.append(_write_results(folder / label, label, results[-1], scenario))
-        table = comparison_table(labels, results, scenarios=chosen)
-        write_csv(folder / "comparison.csv", table)
-        manifest = seal(folder, run_manifest(chosen, results, args.runs, args.seed, started, posterior))
-        render.plot(folders.ResultFolder(folder, "compare", manifest, tables, comparison=table), None, ("png",),
-                    "single", folder / "figures")
+        results, tables, written = [], [], []
+        with cf.ThreadPoolExecutor(1) as writer:  # a scenario's tables are written while the next one runs
+            for label, scenario in zip(labels, chosen):
+                (folder / label).mkdir()
+                results.append(_ensemble(scenario, args, posterior))
+                tables.append(_scenario_tables(label, results[-1]))
+                _write_exits(folder / label, results[-1], scenario)
+                written.append(writer.submit(_write_results, folder / label, tables[-1], results[-1]))
+            table = comparison_table(labels, results, scenarios=chosen)
+            written.append(writer.submit(write_csv, folder / "comparison.csv", table))
+            manifest = run_manifest(chosen, results, args.runs, args.seed, started, posterior)
+            render.plot(folders.ResultFolder(folder, "compare", manifest, tables, comparison=table), None, ("png",),
+                        "single", folder / "figures")
+            for done in written:
+                done.result()
+        seal(folder, _finished(manifest, started))
     print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
                  "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"wrote {staged.target}")
@@ -516,21 +527,35 @@ def _ensemble(chosen: "Scenario", args: argparse.Namespace, posterior: "Posterio
                             posterior=posterior)
 
 
-def _write_results(folder: Path, label: str, results: "Results", chosen: "Scenario") -> Any:
-    """A scenario's run tables, their summary, who leaves (exits.csv) and, under the posterior, the variance
-    split; returns the tables as the figures read them."""
+def _scenario_tables(label: str, results: "Results") -> Any:
+    """A scenario's run tables and their summary, as the figures read them (folders.ScenarioTables)."""
     from sim.store import folders
+    from sim.store.summary import summarise
+    return folders.ScenarioTables(label, results.runs, results.timeseries, results.events,
+                                  summarise(results.timeseries))
+
+
+def _write_exits(folder: Path, results: "Results", chosen: "Scenario") -> None:
+    """Who leaves (exits.csv), written before the figures: the risk figure reads it."""
     from sim.store.exits import exits_table
-    from sim.store.output import write_csv, write_table
-    from sim.store.summary import summarise, variance_split
-    summary = summarise(results.timeseries)
-    for name, table in (("runs", results.runs), ("timeseries", results.timeseries), ("events", results.events),
-                        ("summary", summary)):
-        write_table(folder, name, table)
+    from sim.store.output import write_csv
     write_csv(folder / "exits.csv", exits_table(results, chosen))
+
+
+def _write_results(folder: Path, tables: Any, results: "Results") -> None:
+    """A scenario's tables and, under the posterior, the variance split. Arrow writes the large tables
+    without holding the interpreter lock, so this runs beside the figures (which read none of these files)."""
+    from sim.store.output import write_csv, write_table
+    from sim.store.summary import variance_split
+    for name in ("runs", "timeseries", "events", "summary"):
+        write_table(folder, name, getattr(tables, name))
     if "draw" in results.runs:
         write_csv(folder / "variance.csv", variance_split(results.runs))
-    return folders.ScenarioTables(label, results.runs, results.timeseries, results.events, summary)
+
+
+def _finished(manifest: dict, started: float) -> dict:
+    """The manifest with the seconds from the start to the whole folder."""
+    return manifest | {"seconds": round(time.time() - started, 3)}
 
 
 def _backtest(args: argparse.Namespace) -> int:
