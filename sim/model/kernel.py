@@ -107,34 +107,61 @@ def month_serial(table, month, t, arrays, african, first, membership, membership
                    floats)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, inline="always")
+def _count_logged(bits: np.ndarray, r: int) -> int:
+    """How many logged events run r has in bits (months, runs, states)."""
+    found = 0
+    for m in range(bits.shape[0]):
+        for s in range(bits.shape[2]):
+            b = bits[m, r, s] & EVENT_MASK
+            while b:
+                found += b & 1
+                b >>= 1
+    return found
+
+
+@numba.njit(cache=True, inline="always")
+def _write_logged(bits: np.ndarray, r: int, at: int, run: np.ndarray, month: np.ndarray, state: np.ndarray,
+                  code: np.ndarray) -> None:
+    """Run r's logged events into rows at, at + 1, ... of (run, month, state, code)."""
+    for m in range(bits.shape[0]):
+        for s in range(bits.shape[2]):
+            b = bits[m, r, s] & EVENT_MASK
+            c = 0
+            while b:
+                if b & 1:
+                    run[at], month[at], state[at], code[at] = r, m, s, c
+                    at += 1
+                b >>= 1
+                c += 1
+
+
+@numba.njit(cache=True, parallel=True, nogil=True)
 def logged_events(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The logged events of bits (months, runs, states) as (run, month, state, code) positions, ordered by
-    run, month, state and code."""
-    months, runs, states = bits.shape
+    run, month, state and code; runs are counted, then written, in parallel, each into its own rows."""
+    runs = bits.shape[1]
+    per_run = np.zeros(runs + 1, dtype=np.int64)
+    for r in numba.prange(runs):
+        per_run[r + 1] = _count_logged(bits, r)
+    starts = np.cumsum(per_run)
+    run, month = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
+    state, code = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
+    for r in numba.prange(runs):
+        _write_logged(bits, r, starts[r], run, month, state, code)
+    return run, month, state, code
+
+
+@numba.njit(cache=True, nogil=True)
+def logged_events_serial(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`logged_events` on the calling thread."""
+    runs = bits.shape[1]
     per_run = np.zeros(runs + 1, dtype=np.int64)
     for r in range(runs):
-        found = 0
-        for m in range(months):
-            for s in range(states):
-                b = bits[m, r, s] & EVENT_MASK
-                while b:
-                    found += b & 1
-                    b >>= 1
-        per_run[r + 1] = found
+        per_run[r + 1] = _count_logged(bits, r)
     starts = np.cumsum(per_run)
     run, month = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
     state, code = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
     for r in range(runs):
-        at = starts[r]
-        for m in range(months):
-            for s in range(states):
-                b = bits[m, r, s] & EVENT_MASK
-                c = 0
-                while b:
-                    if b & 1:
-                        run[at], month[at], state[at], code[at] = r, m, s, c
-                        at += 1
-                    b >>= 1
-                    c += 1
+        _write_logged(bits, r, starts[r], run, month, state, code)
     return run, month, state, code
