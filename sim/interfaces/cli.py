@@ -4,9 +4,11 @@ import argparse
 import concurrent.futures as cf
 import dataclasses
 import datetime as dt
+import importlib
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NoReturn
@@ -340,7 +342,6 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
 
 def _run(args: argparse.Namespace) -> int:
     from sim.model import scenario as scenarios
-    from sim.outputs import render
     from sim.store import folders
     from sim.store.atomic import whole_folder
     from sim.store.exits import group_exits
@@ -357,7 +358,8 @@ def _run(args: argparse.Namespace) -> int:
     posterior = _posterior(args)
     with whole_folder(args.out, _default_out(chosen.name)) as staged:
         started = time.time()
-        results = _ensemble(chosen, args, posterior)
+        results = _ensemble(chosen, args, posterior, preload="sim.outputs.render")
+        from sim.outputs import render
         tables = _scenario_tables(chosen.name, results)
         manifest = run_manifest([chosen], [results], args.runs, args.seed, started, posterior)
         _write_exits(staged.path, results, chosen)
@@ -382,7 +384,6 @@ def _run(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     from sim.experiments.compare import comparison_table
     from sim.model import scenario as scenarios
-    from sim.outputs import render
     from sim.store import folders
     from sim.store.atomic import whole_folder
     from sim.store.integrity import seal
@@ -398,13 +399,14 @@ def _compare(args: argparse.Namespace) -> int:
         with cf.ThreadPoolExecutor(1) as writer:  # a scenario's tables are written while the next one runs
             for label, scenario in zip(labels, chosen):
                 (folder / label).mkdir()
-                results.append(_ensemble(scenario, args, posterior))
+                results.append(_ensemble(scenario, args, posterior, preload="sim.outputs.render"))
                 tables.append(_scenario_tables(label, results[-1]))
                 _write_exits(folder / label, results[-1], scenario)
                 written.append(writer.submit(_write_results, folder / label, tables[-1], results[-1]))
             table = comparison_table(labels, results, scenarios=chosen)
             written.append(writer.submit(write_csv, folder / "comparison.csv", table))
             manifest = run_manifest(chosen, results, args.runs, args.seed, started, posterior)
+            from sim.outputs import render
             render.plot(folders.ResultFolder(folder, "compare", manifest, tables, comparison=table), None, ("png",),
                         "single", folder / "figures")
             for done in written:
@@ -518,10 +520,15 @@ def _default_out(name: str) -> Path:
     return Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
-def _ensemble(chosen: "Scenario", args: argparse.Namespace, posterior: "Posterior | None") -> "Results":
+def _ensemble(chosen: "Scenario", args: argparse.Namespace, posterior: "Posterior | None",
+              preload: str | None = None) -> "Results":
+    """The runs of a scenario, with a progress bar; a `preload` module (the figures') is imported on a second
+    thread meanwhile, while the compiled month leaves the interpreter free."""
     from tqdm import tqdm
 
     from sim.model.ensemble import run_ensemble
+    if preload:
+        threading.Thread(target=importlib.import_module, args=(preload,), daemon=True).start()
     with tqdm(total=args.runs, desc=chosen.name, unit="run", disable=None, file=sys.stderr) as bar:
         return run_ensemble(chosen, args.runs, args.seed, progress=bar.update, threads=args.threads,
                             posterior=posterior)
