@@ -3,6 +3,7 @@ tables."""
 
 import dataclasses
 import functools
+import threading
 from typing import Callable
 
 import numba
@@ -44,8 +45,13 @@ def world_for(scenario: Scenario) -> World:
 
 
 def world_at(start: int, p: Params) -> World:
-    """The world on the first day of month `start` under parameters `p` (cached: see `_world`)."""
-    return _world(start, p.coup_history_years, p.coup_prior_years, p.coup_trap, p.coup_trap_months)
+    """The world on the first day of month `start` under parameters `p` (cached: see `_world`; built once
+    even when the points of a sweep ask for it on several threads at once)."""
+    with _WORLD_BUILT:
+        return _world(start, p.coup_history_years, p.coup_prior_years, p.coup_trap, p.coup_trap_months)
+
+
+_WORLD_BUILT = threading.Lock()
 
 
 @functools.lru_cache(maxsize=16)
