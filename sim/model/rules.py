@@ -158,21 +158,39 @@ def next_legitimacy(p: Any, legitimacy: np.ndarray, *, episodes: np.ndarray, acc
     return np.clip(legitimacy + change, 0.0, 1.0)
 
 
+@numba.njit(cache=True, nogil=True)
 def episodes(announcers: np.ndarray, bloc_members: np.ndarray) -> np.ndarray:
     """Withdrawal episodes per run in a month: the month's announcing states (runs, states) grouped so that
     states sharing a bloc form one episode (the AES trio's joint statement; the AU members' October 2016
-    wave), each state outside any shared bloc its own. `bloc_members` is (states, blocs)."""
-    counts = np.zeros(announcers.shape[0], dtype=np.int64)
-    for r in np.flatnonzero(announcers.any(axis=1)):
-        counts[r] = _components(bloc_members[announcers[r]])
+    wave), each state outside any shared bloc its own: the connected groups of the announcers, linked by a
+    shared bloc. `bloc_members` is (states, blocs)."""
+    runs, states = announcers.shape
+    counts = np.zeros(runs, dtype=np.int64)
+    group = np.empty(states, dtype=np.int64)  # each announcer's group, by union of groups (a forest of roots)
+    for r in range(runs):
+        chosen = np.flatnonzero(announcers[r])
+        for i in range(len(chosen)):
+            group[i] = i
+        for i in range(len(chosen)):
+            for j in range(i):
+                if _share_a_bloc(bloc_members, chosen[i], chosen[j]):
+                    a, b = _root(group, i), _root(group, j)
+                    group[max(a, b)] = min(a, b)
+        for i in range(len(chosen)):
+            counts[r] += _root(group, i) == i
     return counts
 
 
-def _components(members: np.ndarray) -> int:
-    """Connected groups of states (rows) linked by a shared bloc (columns)."""
-    groups: list[np.ndarray] = []
-    for row in members:
-        linked = [g for g in groups if (g & row).any()]
-        merged = np.logical_or.reduce([row, *linked])
-        groups = [g for g in groups if not any(g is l for l in linked)] + [merged]
-    return len(groups)
+@numba.njit(cache=True, inline="always")
+def _share_a_bloc(bloc_members: np.ndarray, s: int, t: int) -> bool:
+    for b in range(bloc_members.shape[1]):
+        if bloc_members[s, b] and bloc_members[t, b]:
+            return True
+    return False
+
+
+@numba.njit(cache=True, inline="always")
+def _root(group: np.ndarray, i: int) -> int:
+    while group[i] != i:
+        i = group[i]
+    return i
