@@ -345,7 +345,7 @@ def _run(args: argparse.Namespace) -> int:
     from sim.store import folders
     from sim.store.atomic import whole_folder
     from sim.store.exits import group_exits
-    from sim.store.integrity import seal
+    from sim.store.integrity import record, seal
     from sim.store.provenance import run_manifest
     from sim.store.summary import describe_split, variance_split
     chosen = scenarios.load(args.scenario)
@@ -362,13 +362,13 @@ def _run(args: argparse.Namespace) -> int:
         from sim.outputs import render
         tables = _scenario_tables(chosen.name, results)
         manifest = run_manifest([chosen], [results], args.runs, args.seed, started, posterior)
-        _write_exits(staged.path, results, chosen)
-        with cf.ThreadPoolExecutor(1) as writer:  # the tables are written while the figures are drawn
-            written = writer.submit(_write_results, staged.path, tables, results)
+        exits = _write_exits(staged.path, results, chosen)
+        with cf.ThreadPoolExecutor(1) as writer:  # the tables are written and hashed while the figures are drawn
+            written = writer.submit(lambda: record(staged.path, sorted([exits, *_write_results(staged.path, tables,
+                                                                                                results)])))
             render.plot(folders.ResultFolder(staged.path, "run", manifest, [tables]), None, ("png",), "single",
                         staged.path / "figures")
-            written.result()
-        seal(staged.path, _finished(manifest, started))
+            seal(staged.path, _finished(manifest, started), written.result())  # every table of the folder
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
     print(f"P(any further exit by {format_month(chosen.end)}): EU member {shares['p_any_eu_exit']:.3f} "
@@ -542,22 +542,24 @@ def _scenario_tables(label: str, results: "Results") -> Any:
                                   summarise(results.timeseries))
 
 
-def _write_exits(folder: Path, results: "Results", chosen: "Scenario") -> None:
+def _write_exits(folder: Path, results: "Results", chosen: "Scenario") -> Path:
     """Who leaves (exits.csv), written before the figures: the risk figure reads it."""
     from sim.store.exits import exits_table
     from sim.store.output import write_csv
-    write_csv(folder / "exits.csv", exits_table(results, chosen))
+    return write_csv(folder / "exits.csv", exits_table(results, chosen))
 
 
-def _write_results(folder: Path, tables: Any, results: "Results") -> None:
-    """A scenario's tables and, under the posterior, the variance split. Arrow writes the large tables
-    without holding the interpreter lock, so this runs beside the figures (which read none of these files)."""
+def _write_results(folder: Path, tables: Any, results: "Results") -> list[Path]:
+    """A scenario's tables and, under the posterior, the variance split; returns the files written. Arrow
+    writes the large tables without holding the interpreter lock, so this runs beside the figures (which
+    read none of these files)."""
     from sim.store.output import write_csv, write_table
     from sim.store.summary import variance_split
-    for name in ("runs", "timeseries", "events", "summary"):
-        write_table(folder, name, getattr(tables, name))
+    written = [path for name in ("runs", "timeseries", "events", "summary")
+               for path in write_table(folder, name, getattr(tables, name))]
     if "draw" in results.runs:
-        write_csv(folder / "variance.csv", variance_split(results.runs))
+        written.append(write_csv(folder / "variance.csv", variance_split(results.runs)))
+    return written
 
 
 def _finished(manifest: dict, started: float) -> dict:
