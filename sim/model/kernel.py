@@ -11,6 +11,7 @@ import numba
 import numpy as np
 
 from sim.model import decide, rules
+from sim.model.borrow import borrowed
 from sim.model.decide import EVENTS
 from sim.model.dynamics import CODES, MEASURES
 from sim.model.state import ANNOUNCED, NOTIFIED, PARTY, WITHDRAWN
@@ -99,7 +100,16 @@ def month_serial(table, month, t, arrays, african, first, membership, membership
                  africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
                  patron_ratio, junta_ratio, lead_count, z, z_accession, population, world_population, counts,
                  totals, ints, floats) -> None:
-    """`month_parallel` on the calling thread."""
+    """`month_parallel` on the calling thread, on views of its arrays that count no references (as the
+    parallel loop's are: see sim.model.borrow)."""
+    table, arrays, african, first, membership, membership_lead = borrowed(table), borrowed(arrays), \
+        borrowed(african), borrowed(first), borrowed(membership), borrowed(membership_lead)
+    hostility, campaign, legitimacy, generators, draws, bits = borrowed(hostility), borrowed(campaign), \
+        borrowed(legitimacy), borrowed(generators), borrowed(draws), borrowed(bits)
+    mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count = borrowed(mean_ideal), borrowed(bloc_ratio), \
+        borrowed(patron_ratio), borrowed(junta_ratio), borrowed(lead_count)
+    z, z_accession, population, counts, totals, ints, floats = borrowed(z), borrowed(z_accession), \
+        borrowed(population), borrowed(counts), borrowed(totals), borrowed(ints), borrowed(floats)
     for r in range(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                    campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,

@@ -10,7 +10,6 @@ import functools
 import numpy as np
 import pandas as pd
 
-from sim.core.months import month_of
 from sim.data import datasets
 from sim.data.datasets import BLOC_CODES, GROUP_CODES, PATRON_CODES
 from sim.data.world import STATUSES, World
@@ -109,7 +108,11 @@ def static_from(world: World) -> Static:
 
 
 def _months(column: pd.Series) -> np.ndarray:
-    return np.array([NEVER if pd.isna(d) else month_of(d) for d in column], dtype=np.int32)
+    """The month ordinals (sim.core.months.month_of) of a column of dates, NEVER where there is none."""
+    dates = pd.to_datetime(pd.Series(column))
+    ordinals = dates.dt.year.fillna(0).to_numpy(dtype=np.int64) * 12 + dates.dt.month.fillna(1).to_numpy(
+        dtype=np.int64) - 1
+    return np.where(dates.isna().to_numpy(), NEVER, ordinals).astype(np.int32)
 
 
 def initial_state(world: World, scenario: Scenario, runs: int) -> SimState:
