@@ -166,17 +166,20 @@ def episodes(announcers: np.ndarray, bloc_members: np.ndarray) -> np.ndarray:
     shared bloc. `bloc_members` is (states, blocs)."""
     runs, states = announcers.shape
     counts = np.zeros(runs, dtype=np.int64)
+    chosen = np.empty(states, dtype=np.int64)  # the run's announcers
     group = np.empty(states, dtype=np.int64)  # each announcer's group, by union of groups (a forest of roots)
     for r in range(runs):
-        chosen = np.flatnonzero(announcers[r])
-        for i in range(len(chosen)):
-            group[i] = i
-        for i in range(len(chosen)):
+        found = 0
+        for s in range(states):
+            if announcers[r, s]:
+                chosen[found], group[found] = s, found
+                found += 1
+        for i in range(found):
             for j in range(i):
                 if _share_a_bloc(bloc_members, chosen[i], chosen[j]):
                     a, b = _root(group, i), _root(group, j)
                     group[max(a, b)] = min(a, b)
-        for i in range(len(chosen)):
+        for i in range(found):
             counts[r] += _root(group, i) == i
     return counts
 
