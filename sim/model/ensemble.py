@@ -196,7 +196,8 @@ def _advance(world: World, static: Static, scenario: Scenario, seed: int, indice
     threads = available_threads() if threads is None else min(threads, available_threads())
     with interrupts.deferred():  # compiled code runs here: Ctrl-C and SIGTERM are raised between months
         done = Batch(world, static, scenario, seed, indices, threads, table).run()
-        run, month, state, code = (kernel.logged_events if threads > 1 else kernel.logged_events_serial)(done.bits)
+        log = kernel.logged_events if threads > 1 else kernel.logged_events_serial
+        run, month, state, code = log(done.bits, kernel.logged_counts(done.totals))
     return done, (indices[run], month + scenario.start + 1, state, code)
 
 

@@ -118,19 +118,6 @@ def month_serial(table, month, t, arrays, african, first, membership, membership
 
 
 @numba.njit(cache=True, inline="always")
-def _count_logged(bits: np.ndarray, r: int) -> int:
-    """How many logged events run r has in bits (months, runs, states)."""
-    found = 0
-    for m in range(bits.shape[0]):
-        for s in range(bits.shape[2]):
-            b = bits[m, r, s] & EVENT_MASK
-            while b:
-                found += b & 1
-                b >>= 1
-    return found
-
-
-@numba.njit(cache=True, inline="always")
 def _write_logged(bits: np.ndarray, r: int, at: int, run: np.ndarray, month: np.ndarray, state: np.ndarray,
                   code: np.ndarray) -> None:
     """Run r's logged events into rows at, at + 1, ... of (run, month, state, code)."""
@@ -146,32 +133,34 @@ def _write_logged(bits: np.ndarray, r: int, at: int, run: np.ndarray, month: np.
                 c += 1
 
 
+def logged_counts(totals: np.ndarray) -> np.ndarray:
+    """Each run's number of logged events, from its event counts per code (a batch's `totals`: every
+    month's bits are counted there once)."""
+    return totals[:, :len(EVENTS)].sum(axis=1)
+
+
 @numba.njit(cache=True, parallel=True, nogil=True)
-def logged_events(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def logged_events(bits: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The logged events of bits (months, runs, states) as (run, month, state, code) positions, ordered by
-    run, month, state and code; runs are counted, then written, in parallel, each into its own rows."""
-    runs = bits.shape[1]
-    per_run = np.zeros(runs + 1, dtype=np.int64)
-    for r in numba.prange(runs):
-        per_run[r + 1] = _count_logged(bits, r)
-    starts = np.cumsum(per_run)
+    run, month, state and code; found[r] is run r's number of them (`logged_counts`). The runs are written
+    in parallel, each into its own rows."""
+    starts = np.zeros(found.shape[0] + 1, dtype=np.int64)
+    starts[1:] = np.cumsum(found)
     run, month = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
     state, code = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
-    for r in numba.prange(runs):
+    for r in numba.prange(found.shape[0]):
         _write_logged(bits, r, starts[r], run, month, state, code)
     return run, month, state, code
 
 
 @numba.njit(cache=True, nogil=True)
-def logged_events_serial(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def logged_events_serial(bits: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                        np.ndarray]:
     """`logged_events` on the calling thread."""
-    runs = bits.shape[1]
-    per_run = np.zeros(runs + 1, dtype=np.int64)
-    for r in range(runs):
-        per_run[r + 1] = _count_logged(bits, r)
-    starts = np.cumsum(per_run)
+    starts = np.zeros(found.shape[0] + 1, dtype=np.int64)
+    starts[1:] = np.cumsum(found)
     run, month = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
     state, code = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
-    for r in range(runs):
+    for r in range(found.shape[0]):
         _write_logged(bits, r, starts[r], run, month, state, code)
     return run, month, state, code

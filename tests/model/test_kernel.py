@@ -20,5 +20,17 @@ def test_logged_events_parallel_and_serial_list_every_event_bit_in_order_and_no_
     bits[2, 5, 3] = 1 << len(EVENTS)  # a tally alone (further_exit): counted elsewhere, never logged
     expected = _by_hand(bits)
     assert len(expected) > 100
-    for found in (kernel.logged_events(bits), kernel.logged_events_serial(bits)):
+    counts = np.bincount([event[0] for event in expected], minlength=bits.shape[1])
+    for found in (kernel.logged_events(bits, counts), kernel.logged_events_serial(bits, counts)):
         assert list(zip(*(column.tolist() for column in found))) == expected
+
+
+def test_a_batchs_event_totals_count_its_logged_events(baseline) -> None:
+    """The counts the event log is laid out by: every logged event of the batch, month by month."""
+    from sim.model.ensemble import Batch, world_for
+    from sim.model.state import static_from
+    world = world_for(baseline)
+    done = Batch(world, static_from(world), baseline, 4, np.arange(30)).run()
+    logged = [(done.bits[:, r] & kernel.EVENT_MASK) for r in range(30)]
+    by_hand = [sum(bin(int(b)).count("1") for b in run.ravel()) for run in logged]
+    assert kernel.logged_counts(done.totals).tolist() == by_hand and sum(by_hand) > 0
