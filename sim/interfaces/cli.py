@@ -360,15 +360,16 @@ def _run(args: argparse.Namespace) -> int:
         started = time.time()
         results = _ensemble(chosen, args, posterior, preload="sim.outputs.render")
         from sim.outputs import render
-        tables = _scenario_tables(chosen.name, results)
-        manifest = run_manifest([chosen], [results], args.runs, args.seed, started, posterior)
-        exits = _write_exits(staged.path, results, chosen)
-        with cf.ThreadPoolExecutor(1) as writer:  # the tables are written and hashed while the figures are drawn
+        with cf.ThreadPoolExecutor(1) as writer:  # the manifest's git queries, then the tables' writing and
+            # hashing, run beside the summary, exits.csv and the figures
+            manifest = writer.submit(run_manifest, [chosen], [results], args.runs, args.seed, started, posterior)
+            tables = _scenario_tables(chosen.name, results)
+            exits = _write_exits(staged.path, results, chosen)
             written = writer.submit(lambda: record(staged.path, sorted([exits, *_write_results(staged.path, tables,
                                                                                                 results)])))
-            render.plot(folders.ResultFolder(staged.path, "run", manifest, [tables]), None, ("png",), "single",
-                        staged.path / "figures")
-            seal(staged.path, _finished(manifest, started), written.result())  # every table of the folder
+            render.plot(folders.ResultFolder(staged.path, "run", manifest.result(), [tables]), None, ("png",),
+                        "single", staged.path / "figures")
+            seal(staged.path, _finished(manifest.result(), started), written.result())  # every table of the folder
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
     print(f"P(any further exit by {format_month(chosen.end)}): EU member {shares['p_any_eu_exit']:.3f} "
