@@ -104,22 +104,28 @@ def floor(state: np.ndarray, months: int, states: int) -> float:
 
 def _engine(repeat: int) -> dict[str, Any]:
     """The engine per run on one thread and on all cores, against the fused floor on one thread (`floor`:
-    the least any engine of this model computes)."""
+    the least any engine of this model computes); and on one thread under the posterior (each run at its
+    own draw)."""
+    from sim.data import posterior
     from sim.model import scenario
     from sim.model.ensemble import available_threads, run_ensemble
     from sim.model.streams import seed_states
 
-    baseline = scenario.load("baseline")
+    baseline, sample = scenario.load("baseline"), posterior.shipped()
     months, states, runs = baseline.end - baseline.start, 195, 2000
     run_ensemble(baseline, 20, 1, threads=1)
+    run_ensemble(baseline, 20, 1, threads=1, posterior=sample)
     run_ensemble(baseline, 20, 1)
     floor(seed_states(1, list(range(2))), 1, 1)
-    engine, floors, engine_cpu, floor_cpu, parallel = [], [], [], [], []
+    engine, floors, engine_cpu, floor_cpu, parallel, drawn_cpu = [], [], [], [], [], []
     for _ in range(repeat):
         started, cpu = time.perf_counter(), time.process_time()
         run_ensemble(baseline, runs, 1, threads=1)
         engine.append((time.perf_counter() - started) / runs * 1000)
         engine_cpu.append((time.process_time() - cpu) / runs * 1000)
+        cpu = time.process_time()
+        run_ensemble(baseline, runs, 1, threads=1, posterior=sample)
+        drawn_cpu.append((time.process_time() - cpu) / runs * 1000)
         generators = seed_states(1, list(range(runs)))
         started, cpu = time.perf_counter(), time.process_time()
         floor(generators, months, states)
@@ -137,6 +143,7 @@ def _engine(repeat: int) -> dict[str, Any]:
             "floor_cpu_ms_per_run_one_thread": {"values": floor_cpu, **summary(floor_cpu)},
             "engine_over_floor_cpu": {"values": cpu_ratios, **summary(cpu_ratios)},
             "engine_10000_runs_seconds_all_threads": {"values": parallel, **summary(parallel)},
+            "engine_posterior_cpu_ms_per_run_one_thread": {"values": drawn_cpu, **summary(drawn_cpu)},
             "threads": available_threads(), "runs": runs, "months": months, "states": states}
 
 
@@ -216,6 +223,10 @@ def main() -> None:
         out = scratch / f"run-{runs}"
         measurements.append(command_measurement(f"run_{runs}", [ICCSIM, "run", "baseline", "--runs", str(runs),
                                                                 "--seed", "1", "--out", str(out)], args.repeat, out))
+        if runs == 10_000:  # the default draws each run's parameters from the posterior; a point forecast too
+            measurements.append(command_measurement(
+                "run_10000_median", [ICCSIM, "run", "baseline", "--runs", str(runs), "--seed", "1", "--params",
+                                     "median", "--out", str(out)], args.repeat, out))
     for workers in (1, 2):
         out = scratch / f"sweep-{workers}"
         measurements.append(command_measurement(

@@ -16,6 +16,7 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _deferring = 0
 _pending: int | None = None
 _raised = False  # one interrupt per command: later signals do not cut its clean-up short
+_counting = threading.Lock()  # guards _deferring: `+=` on a global is not atomic across threads
 
 
 def _handler(signum: int, frame: object) -> None:
@@ -58,10 +59,12 @@ def deferred(raise_at_end: bool = True) -> Iterator[None]:
     """Hold SIGINT and SIGTERM back while the block runs; raise a held one at `check()` or when the block
     ends (unless `raise_at_end` is False, as for clean-up that must not be cut short)."""
     global _deferring
-    _deferring += 1
+    with _counting:  # the points of a sweep defer on several threads at once
+        _deferring += 1
     try:
         yield
     finally:
-        _deferring -= 1
+        with _counting:
+            _deferring -= 1
     if raise_at_end and not _deferring:
         check()

@@ -179,7 +179,8 @@ def _coups(day: pd.Timestamp, params: Params) -> pd.DataFrame:
     window = past[past["date"] > begin]
     codes = datasets.states()["iso3"]
     counts = window.groupby("iso3").size().reindex(codes, fill_value=0)
-    trapped = past.groupby("iso3")["date"].apply(lambda dates: _trapped_share(dates, begin, day, params))
+    months = pd.period_range(begin, day, freq="M").start_time  # the window's months, by their first day
+    trapped = past.groupby("iso3")["date"].apply(lambda dates: _trapped_share(dates, months, params))
     multiplier = 1.0 + (params.coup_trap - 1.0) * trapped.reindex(codes, fill_value=0.0)
     global_rate = counts.sum() / (len(codes) * years) / multiplier.mean()
     prior = params.coup_prior_years
@@ -191,12 +192,13 @@ def _coups(day: pd.Timestamp, params: Params) -> pd.DataFrame:
     })
 
 
-def _trapped_share(dates: pd.Series, begin: pd.Timestamp, end: pd.Timestamp, params: Params) -> float:
-    """Share of the window spent within the trap period after an attempt."""
-    covered = pd.Series(False, index=pd.period_range(begin, end, freq="M"))
+def _trapped_share(dates: pd.Series, months: pd.DatetimeIndex, params: Params) -> float:
+    """Share of the window's months (given by their first day) spent within the trap period after an
+    attempt."""
+    covered = np.zeros(len(months), dtype=bool)
     for date in dates:
         trap_end = date + pd.DateOffset(months=params.coup_trap_months)
-        covered[(covered.index.start_time > date) & (covered.index.start_time <= trap_end)] = True
+        covered |= np.asarray((months > date) & (months <= trap_end))
     return float(covered.mean())
 
 

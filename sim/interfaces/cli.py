@@ -4,9 +4,11 @@ import argparse
 import concurrent.futures as cf
 import dataclasses
 import datetime as dt
+import importlib
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NoReturn
@@ -340,11 +342,10 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
 
 def _run(args: argparse.Namespace) -> int:
     from sim.model import scenario as scenarios
-    from sim.outputs import render
     from sim.store import folders
     from sim.store.atomic import whole_folder
     from sim.store.exits import group_exits
-    from sim.store.integrity import seal
+    from sim.store.integrity import record, seal
     from sim.store.provenance import run_manifest
     from sim.store.summary import describe_split, variance_split
     chosen = scenarios.load(args.scenario)
@@ -357,11 +358,18 @@ def _run(args: argparse.Namespace) -> int:
     posterior = _posterior(args)
     with whole_folder(args.out, _default_out(chosen.name)) as staged:
         started = time.time()
-        results = _ensemble(chosen, args, posterior)
-        tables = _write_results(staged.path, chosen.name, results, chosen)
-        manifest = seal(staged.path, run_manifest([chosen], [results], args.runs, args.seed, started, posterior))
-        render.plot(folders.ResultFolder(staged.path, "run", manifest, [tables]), None, ("png",), "single",
-                    staged.path / "figures")
+        results = _ensemble(chosen, args, posterior, preload="sim.outputs.render")
+        from sim.outputs import render
+        with cf.ThreadPoolExecutor(1) as writer:  # the manifest's git queries, then the tables' writing and
+            # hashing, run beside the summary, exits.csv and the figures
+            manifest = writer.submit(run_manifest, [chosen], [results], args.runs, args.seed, started, posterior)
+            tables = _scenario_tables(chosen.name, results)
+            exits = _write_exits(staged.path, results, chosen)
+            written = writer.submit(lambda: record(staged.path, sorted([exits, *_write_results(staged.path, tables,
+                                                                                                results)])))
+            render.plot(folders.ResultFolder(staged.path, "run", manifest.result(), [tables]), None, ("png",),
+                        "single", staged.path / "figures")
+            seal(staged.path, _finished(manifest.result(), started), written.result())  # every table of the folder
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
     print(f"P(any further exit by {format_month(chosen.end)}): EU member {shares['p_any_eu_exit']:.3f} "
@@ -377,7 +385,6 @@ def _run(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     from sim.experiments.compare import comparison_table
     from sim.model import scenario as scenarios
-    from sim.outputs import render
     from sim.store import folders
     from sim.store.atomic import whole_folder
     from sim.store.integrity import seal
@@ -389,16 +396,23 @@ def _compare(args: argparse.Namespace) -> int:
     with whole_folder(args.out, _default_out("compare")) as staged:
         folder = staged.path
         started = time.time()
-        results, tables = [], []
-        for label, scenario in zip(labels, chosen):
-            (folder / label).mkdir()
-            results.append(_ensemble(scenario, args, posterior))
-            tables.append(_write_results(folder / label, label, results[-1], scenario))
-        table = comparison_table(labels, results, scenarios=chosen)
-        write_csv(folder / "comparison.csv", table)
-        manifest = seal(folder, run_manifest(chosen, results, args.runs, args.seed, started, posterior))
-        render.plot(folders.ResultFolder(folder, "compare", manifest, tables, comparison=table), None, ("png",),
-                    "single", folder / "figures")
+        results, tables, written = [], [], []
+        with cf.ThreadPoolExecutor(1) as writer:  # a scenario's tables are written while the next one runs
+            for label, scenario in zip(labels, chosen):
+                (folder / label).mkdir()
+                results.append(_ensemble(scenario, args, posterior, preload="sim.outputs.render"))
+                tables.append(_scenario_tables(label, results[-1]))
+                _write_exits(folder / label, results[-1], scenario)
+                written.append(writer.submit(_write_results, folder / label, tables[-1], results[-1]))
+            table = comparison_table(labels, results, scenarios=chosen)
+            written.append(writer.submit(write_csv, folder / "comparison.csv", table))
+            manifest = run_manifest(chosen, results, args.runs, args.seed, started, posterior)
+            from sim.outputs import render
+            render.plot(folders.ResultFolder(folder, "compare", manifest, tables, comparison=table), None, ("png",),
+                        "single", folder / "figures")
+            for done in written:
+                done.result()
+        seal(folder, _finished(manifest, started))
     print(table[["scenario", "parties_2035_median", "p_further_exits_ge1_by_2035",
                  "diff_parties_2035_mean"]].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"wrote {staged.target}")
@@ -507,30 +521,51 @@ def _default_out(name: str) -> Path:
     return Path("results") / f"{name}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
-def _ensemble(chosen: "Scenario", args: argparse.Namespace, posterior: "Posterior | None") -> "Results":
+def _ensemble(chosen: "Scenario", args: argparse.Namespace, posterior: "Posterior | None",
+              preload: str | None = None) -> "Results":
+    """The runs of a scenario, with a progress bar; a `preload` module (the figures') is imported on a second
+    thread meanwhile, while the compiled month leaves the interpreter free."""
     from tqdm import tqdm
 
     from sim.model.ensemble import run_ensemble
+    if preload:
+        threading.Thread(target=importlib.import_module, args=(preload,), daemon=True).start()
     with tqdm(total=args.runs, desc=chosen.name, unit="run", disable=None, file=sys.stderr) as bar:
         return run_ensemble(chosen, args.runs, args.seed, progress=bar.update, threads=args.threads,
                             posterior=posterior)
 
 
-def _write_results(folder: Path, label: str, results: "Results", chosen: "Scenario") -> Any:
-    """A scenario's run tables, their summary, who leaves (exits.csv) and, under the posterior, the variance
-    split; returns the tables as the figures read them."""
+def _scenario_tables(label: str, results: "Results") -> Any:
+    """A scenario's run tables and their summary, as the figures read them (folders.ScenarioTables)."""
     from sim.store import folders
+    from sim.store.summary import summarise
+    return folders.ScenarioTables(label, results.runs, results.timeseries, results.events,
+                                  summarise(results.timeseries))
+
+
+def _write_exits(folder: Path, results: "Results", chosen: "Scenario") -> Path:
+    """Who leaves (exits.csv), written before the figures: the risk figure reads it."""
     from sim.store.exits import exits_table
+    from sim.store.output import write_csv
+    return write_csv(folder / "exits.csv", exits_table(results, chosen))
+
+
+def _write_results(folder: Path, tables: Any, results: "Results") -> list[Path]:
+    """A scenario's tables and, under the posterior, the variance split; returns the files written. Arrow
+    writes the large tables without holding the interpreter lock, so this runs beside the figures (which
+    read none of these files)."""
     from sim.store.output import write_csv, write_table
-    from sim.store.summary import summarise, variance_split
-    summary = summarise(results.timeseries)
-    for name, table in (("runs", results.runs), ("timeseries", results.timeseries), ("events", results.events),
-                        ("summary", summary)):
-        write_table(folder, name, table)
-    write_csv(folder / "exits.csv", exits_table(results, chosen))
+    from sim.store.summary import variance_split
+    written = [path for name in ("runs", "timeseries", "events", "summary")
+               for path in write_table(folder, name, getattr(tables, name))]
     if "draw" in results.runs:
-        write_csv(folder / "variance.csv", variance_split(results.runs))
-    return folders.ScenarioTables(label, results.runs, results.timeseries, results.events, summary)
+        written.append(write_csv(folder / "variance.csv", variance_split(results.runs)))
+    return written
+
+
+def _finished(manifest: dict, started: float) -> dict:
+    """The manifest with the seconds from the start to the whole folder."""
+    return manifest | {"seconds": round(time.time() - started, 3)}
 
 
 def _backtest(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from numba.core import types
 from numba.experimental import structref
 
 from sim.model import decide
+from sim.model.borrow import borrowed
 
 
 @structref.register
@@ -37,14 +38,23 @@ structref.define_proxy(AgentContext, AgentContextType, list(FIELDS))
 
 @numba.njit(cache=True)
 def agent_step(ctx: Any, s: int) -> None:
-    """State s decides its month (run 0 of the context's arrays) and applies its own events."""
-    p, arrays, month, african, hostility, mean_ideal, z, z_accession = (  # each field read once
-        ctx.p, ctx.arrays, ctx.clock[0], ctx.african, ctx.hostility, ctx.mean_ideal, ctx.z, ctx.z_accession)
-    decide.announcement_logits(p, 0, s, s + 1, month, arrays, african, ctx.first, ctx.membership,
-                               ctx.membership_lead, hostility, ctx.world[0], ctx.campaign, ctx.legitimacy, mean_ideal,
-                               ctx.bloc_ratio, ctx.patron_ratio, ctx.junta_ratio, ctx.lead_count, z)
+    """State s decides its month (run 0 of the context's arrays) and applies its own events. Each field is
+    read once, as views that count no references (sim.model.borrow): the rules hand them on many times."""
+    p, month, africa_bias = ctx.p, ctx.clock[0], ctx.world[0]
+    arrays, african, hostility, mean_ideal = borrowed(ctx.arrays), borrowed(ctx.african), borrowed(ctx.hostility), \
+        borrowed(ctx.mean_ideal)
+    z, z_accession, first, membership = borrowed(ctx.z), borrowed(ctx.z_accession), borrowed(ctx.first), \
+        borrowed(ctx.membership)
+    membership_lead, campaign, legitimacy, bloc_ratio = borrowed(ctx.membership_lead), borrowed(ctx.campaign), \
+        borrowed(ctx.legitimacy), borrowed(ctx.bloc_ratio)
+    patron_ratio, junta_ratio, lead_count = borrowed(ctx.patron_ratio), borrowed(ctx.junta_ratio), \
+        borrowed(ctx.lead_count)
+    draws, bits = borrowed(ctx.draws), borrowed(ctx.bits)
+    decide.announcement_logits(p, 0, s, s + 1, month, arrays, african, first, membership, membership_lead, hostility,
+                               africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio,
+                               lead_count, z)
     decide.accession_logits(p, 0, s, s + 1, arrays, hostility, mean_ideal, z_accession)
-    decide.decide(p, 0, s, s + 1, month, arrays, african, ctx.draws, z, 1.0, z_accession, 1.0, ctx.bits)
+    decide.decide(p, 0, s, s + 1, month, arrays, african, draws, z, 1.0, z_accession, 1.0, bits)
 
 
 @numba.njit(cache=True)

@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 import numpy as np
+from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from sim.model import rules
 from sim.model.rules import jit
@@ -32,6 +33,7 @@ TALLIES = ("further_exit",)  # counted, not written to the event log: withdrawal
 # draws, in the order of sim.model.streams.PROCESSES
 COUPS, REGIMES, ANNOUNCEMENTS, NOTIFICATIONS, REVOCATIONS, ACCESSIONS = range(len(PROCESSES))
 TO_UNIT = 2.0 ** -32  # 32 random bits to a uniform number in [0, 1)
+COVARIATES = len(rules.TERMS) + 1  # a party's covariates: one per term, and its stance (see covariates)
 
 
 @jit
@@ -86,28 +88,12 @@ def covariates(p: Any, r: int, s: int, month: int, arrays: tuple, african: np.nd
                membership: np.ndarray, membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float,
                campaign: np.ndarray, legitimacy: np.ndarray, mean_ideal: np.ndarray, bloc_ratio: np.ndarray,
                patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray) -> tuple:
-    """The covariates of party s of run r this month, in the order rules.announcement_terms takes them."""
-    announce_month, ideal = arrays[ANNOUNCE_MONTH], arrays[IDEAL_POINT]
-    patron, junta = arrays[PATRON][r, s], arrays[JUNTA][r, s]
-    recent_lead = month - announce_month[r, s] <= p.lead_window_months
-    peer, lead, drive = 0.0, 0.0, 0.0
-    for j in range(first[s], first[s + 1]):
-        b = membership[j]
-        peer = max(peer, bloc_ratio[r, b])
-        drive = max(drive, campaign[b])
-        if lead_count[r, b] - (1.0 if recent_lead and membership_lead[j] else 0.0) > 0:
-            lead = 1.0
-    if patron > 0:
-        peer = max(peer, patron_ratio[r, patron])
-    if p.junta_peer_weight > 0 and junta:
-        peer = max(peer, p.junta_peer_weight * junta_ratio[r])
-    grievance = arrays[PATRON_STRENGTH][r, s] * hostility[patron]
-    exposure, cooperation = arrays[EXPOSURE][r, s], arrays[COOPERATION][r, s]
-    return (rules.hostile_gap(mean_ideal[r], ideal[r, s]), lead, peer, exposure,
-            1.0 if month - arrays[REGIME_CHANGE][r, s] < p.regime_change_window_months else 0.0,
-            grievance if junta else 0.0, grievance, (1.0 if african[s] else 0.0) * africa_bias,
-            1.0 - legitimacy[r], drive, rules.stance(p, mean_ideal[r], ideal[r, s], grievance, exposure, cooperation),
-            cooperation, arrays[PRESSURE][r, s])
+    """The covariates of party s of run r this month (not barred: see `announcement_logits`), in the order
+    rules.announcement_terms takes them."""
+    x, z = np.zeros((s + 1, COVARIATES)), np.empty(s + 1)
+    _party_logits(p, r, s, s + 1, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+                  campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count, z, x)
+    return to_fixed_tuple(x[s], COVARIATES)
 
 
 @jit
@@ -120,17 +106,56 @@ def announcement_logits(p: Any, r: int, begin: int, end: int, month: int, arrays
     """The annual log-odds that each party among states begin..end-1 of run r announces withdrawal this
     month, into z; returns the largest (-inf without a party). A party whose government cannot deposit a
     valid notification (BARRED: Afghanistan under the Taliban) never announces: its z is -inf."""
-    status = arrays[STATUS]
+    return _party_logits(p, r, begin, end, month, arrays, african, first, membership, membership_lead, hostility,
+                         africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio,
+                         lead_count, z, z[:0].reshape((0, COVARIATES)))  # no rows (and no allocation): z alone
+
+
+@jit
+def _party_logits(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, african: np.ndarray,
+                  first: np.ndarray, membership: np.ndarray, membership_lead: np.ndarray, hostility: np.ndarray,
+                  africa_bias: float, campaign: np.ndarray, legitimacy: np.ndarray, mean_ideal: np.ndarray,
+                  bloc_ratio: np.ndarray, patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray,
+                  z: np.ndarray, x: np.ndarray) -> float:
+    """`announcement_logits`, and each party's covariates into row s of x when x has rows. The covariates
+    are read in the loop itself, not by a compiled function per state: handing the arrays to one costs a
+    reference count per array and state, more than the state's whole decision."""
+    status, barred, announce_month, ideal = arrays[STATUS], arrays[BARRED], arrays[ANNOUNCE_MONTH], arrays[IDEAL_POINT]
+    patrons, juntas, strength, exposures = arrays[PATRON], arrays[JUNTA], arrays[PATRON_STRENGTH], arrays[EXPOSURE]
+    cooperations, regime_change, pressure = arrays[COOPERATION], arrays[REGIME_CHANGE], arrays[PRESSURE]
+    keep = x.shape[0] > 0
     top = -math.inf
     for s in range(begin, end):
         if status[r, s] != PARTY:
             continue
-        if arrays[BARRED][r, s]:
+        if barred[r, s]:
             z[s] = -math.inf
             continue
-        z[s] = rules.announcement_logit(p, covariates(p, r, s, month, arrays, african, first, membership,
-                                                      membership_lead, hostility, africa_bias, campaign, legitimacy,
-                                                      mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count))
+        patron, junta = patrons[r, s], juntas[r, s]
+        recent_lead = month - announce_month[r, s] <= p.lead_window_months
+        peer, lead, drive = 0.0, 0.0, 0.0
+        for j in range(first[s], first[s + 1]):
+            b = membership[j]
+            peer = max(peer, bloc_ratio[r, b])
+            drive = max(drive, campaign[b])
+            if lead_count[r, b] - (1.0 if recent_lead and membership_lead[j] else 0.0) > 0:
+                lead = 1.0
+        if patron > 0:
+            peer = max(peer, patron_ratio[r, patron])
+        if p.junta_peer_weight > 0 and junta:
+            peer = max(peer, p.junta_peer_weight * junta_ratio[r])
+        grievance = strength[r, s] * hostility[patron]
+        exposure, cooperation = exposures[r, s], cooperations[r, s]
+        covariate = (rules.hostile_gap(mean_ideal[r], ideal[r, s]), lead, peer, exposure,
+                     1.0 if month - regime_change[r, s] < p.regime_change_window_months else 0.0,
+                     grievance if junta else 0.0, grievance, (1.0 if african[s] else 0.0) * africa_bias,
+                     1.0 - legitimacy[r], drive,
+                     rules.stance(p, mean_ideal[r], ideal[r, s], grievance, exposure, cooperation),
+                     cooperation, pressure[r, s])
+        z[s] = rules.announcement_logit(p, covariate)
+        if keep:
+            for k in range(COVARIATES):
+                x[s, k] = covariate[k]
         top = max(top, z[s])
     return top
 
@@ -160,22 +185,30 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
     the bounds are upper bounds of the monthly announcement and accession probabilities (1 when
     unknown): the exact probability is computed only for draws below them."""
     status, status_month, junta = arrays[STATUS], arrays[STATUS_MONTH], arrays[JUNTA]
+    # every array taken from the tuple once, not once per state (each take costs a reference count)
+    coup_rate, coup_factor, last_attempt, patrons = arrays[COUP_RATE], arrays[COUP_FACTOR], arrays[LAST_ATTEMPT], \
+        arrays[PATRON]
+    announce_month, stalled, notify_month, initially_notified = arrays[ANNOUNCE_MONTH], arrays[STALLED], \
+        arrays[NOTIFY_MONTH], arrays[INITIALLY_NOTIFIED]
+    turnover, regime_change, strengths, targets = arrays[TURNOVER], arrays[REGIME_CHANGE], arrays[PATRON_STRENGTH], \
+        arrays[PATRON_TARGET]
+    ideal = arrays[IDEAL_POINT]
     for s in range(begin, end):
         code, events = status[r, s], 0
         # coups and regimes; a monthly probability never exceeds its annual one, which bounds the draw
         u = draws[COUPS, r, s] * TO_UNIT
-        annual = rules.coup_annual(p, arrays[COUP_RATE][r, s], arrays[COUP_FACTOR][r, s],
-                                   month - arrays[LAST_ATTEMPT][r, s] <= p.coup_trap_months)
+        annual = rules.coup_annual(p, coup_rate[r, s], coup_factor[r, s],
+                                   month - last_attempt[r, s] <= p.coup_trap_months)
         success = switch = False
         if u < annual:
             attempt = rules.monthly(annual)
             if u < attempt:
                 success = u < attempt * p.coup_success
                 # given success, u / (attempt * coup_success) is uniform: it decides the patron switch
-                switch = success and african[s] and arrays[PATRON][r, s] != RUS and \
+                switch = success and african[s] and patrons[r, s] != RUS and \
                     u < attempt * p.coup_success * p.patron_switch
                 events |= COUP if success else COUP_ATTEMPT
-                arrays[LAST_ATTEMPT][r, s] = month
+                last_attempt[r, s] = month
         junta_end = junta[r, s] and not success and draws[REGIMES, r, s] * TO_UNIT < p.junta_exit_rate
         # withdrawal announcement, legal pipeline and accession
         new_status = code
@@ -185,21 +218,21 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
                 chance = rules.monthly_from_logit(z[s])
                 if u < chance:
                     new_status = ANNOUNCED
-                    arrays[ANNOUNCE_MONTH][r, s] = month
-                    arrays[STALLED][r, s] = u < chance * p.stall_share
+                    announce_month[r, s] = month
+                    stalled[r, s] = u < chance * p.stall_share
                     events |= ANNOUNCED_BIT
         elif code == ANNOUNCED or code == NOTIFIED:
-            if code == NOTIFIED and month - arrays[NOTIFY_MONTH][r, s] >= rules.NOTICE_MONTHS:
+            if code == NOTIFIED and month - notify_month[r, s] >= rules.NOTICE_MONTHS:
                 new_status = WITHDRAWN
-                events |= WITHDRAWN_BIT | (0 if arrays[INITIALLY_NOTIFIED][r, s] else FURTHER_EXIT)
+                events |= WITHDRAWN_BIT | (0 if initially_notified[r, s] else FURTHER_EXIT)
             elif draws[REVOCATIONS, r, s] * TO_UNIT < rules.revocation_probability(
-                    p, junta[r, s], month - arrays[TURNOVER][r, s] < p.turnover_window_months):
+                    p, junta[r, s], month - turnover[r, s] < p.turnover_window_months):
                 new_status = PARTY
                 events |= REVOKED
             elif code == ANNOUNCED and draws[NOTIFICATIONS, r, s] * TO_UNIT < rules.notification_probability(
-                    p, arrays[STALLED][r, s]):
+                    p, stalled[r, s]):
                 new_status = NOTIFIED
-                arrays[NOTIFY_MONTH][r, s] = month
+                notify_month[r, s] = month
                 events |= NOTIFIED_BIT
         elif code == ACCEDING:
             if month - status_month[r, s] >= rules.ENTRY_MONTHS:
@@ -216,21 +249,21 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
         # regimes and patrons
         if success or junta_end:
             junta[r, s] = success
-            arrays[REGIME_CHANGE][r, s] = month
+            regime_change[r, s] = month
         if junta_end:
-            arrays[TURNOVER][r, s] = month
+            turnover[r, s] = month
             events |= JUNTA_END
         if switch:
-            arrays[PATRON][r, s] = RUS
-            arrays[PATRON_STRENGTH][r, s] = 0.0
-            arrays[PATRON_TARGET][r, s] = p.patron_strength_after_switch
+            patrons[r, s] = RUS
+            strengths[r, s] = 0.0
+            targets[r, s] = p.patron_strength_after_switch
             events |= PATRON_SWITCH
-        patron, strength = arrays[PATRON][r, s], arrays[PATRON_STRENGTH][r, s]
+        patron, strength = patrons[r, s], strengths[r, s]
         if junta[r, s] and (patron == RUS or patron == USA_ISR):
             pole = p.pole_rus if patron == RUS else p.pole_usa_isr
-            arrays[IDEAL_POINT][r, s] = rules.drifted(p, arrays[IDEAL_POINT][r, s], pole, strength)
-        if strength < arrays[PATRON_TARGET][r, s]:
-            arrays[PATRON_STRENGTH][r, s] = rules.ramped(p, strength, arrays[PATRON_TARGET][r, s])
+            ideal[r, s] = rules.drifted(p, ideal[r, s], pole, strength)
+        if strength < targets[r, s]:
+            strengths[r, s] = rules.ramped(p, strength, targets[r, s])
         bits[r, s] |= events
 
 

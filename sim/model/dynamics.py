@@ -146,9 +146,10 @@ def count(bits: np.ndarray, codes: int) -> np.ndarray:
     return counts
 
 
-def update_legitimacy(state: SimState, static: Static, p: Params, bits: np.ndarray, counts: np.ndarray,
-                      arrests: np.ndarray) -> None:
-    """The month's change of legitimacy: one charge per withdrawal episode announced (sim.rules.episodes)."""
+def update_legitimacy(state: SimState, static: Static, p: Params | rules.LegitimacyRates, bits: np.ndarray,
+                      counts: np.ndarray, arrests: np.ndarray) -> None:
+    """The month's change of legitimacy: one charge per withdrawal episode announced (sim.rules.episodes);
+    `p`'s legitimacy parameters are numbers or one per run (rules.legitimacy_rates)."""
     announcers = (bits & (1 << CODES.index("announced"))) != 0
     state.legitimacy = rules.next_legitimacy(
         p, state.legitimacy,

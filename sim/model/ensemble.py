@@ -3,6 +3,7 @@ tables."""
 
 import dataclasses
 import functools
+import threading
 from typing import Callable
 
 import numba
@@ -17,16 +18,16 @@ from sim.data.posterior import Posterior
 from sim.data.world import World, build_world
 from sim.model import dynamics, kernel
 from sim.model.draws import draw_indices
-from sim.model.rules import LEGITIMACY_PARAMETERS, numbers
+from sim.model.legitimacy import at_start_each
+from sim.model.rules import legitimacy_rates, numbers
 from sim.model.scenario import Scenario
 from sim.model.state import Static, initial_state, static_from
 from sim.model.streams import PROCESSES, seed_states
 
 BATCH = 1000  # runs advanced together; bounds memory (about 60 MB), results do not depend on it
-# Parameters read outside the compiled month (the initial world, scheduled events, the court's legitimacy):
+# Parameters read outside the compiled month and the legitimacy update (the initial world, scheduled events):
 # runs that differ in them cannot share a batch. Every other parameter may differ from run to run.
-SHARED = ("coup_history_years", "coup_prior_years", "coup_trap", "coup_trap_months", "patron_strength_after_switch",
-          *LEGITIMACY_PARAMETERS)
+SHARED = ("coup_history_years", "coup_prior_years", "coup_trap", "coup_trap_months", "patron_strength_after_switch")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,8 +45,13 @@ def world_for(scenario: Scenario) -> World:
 
 
 def world_at(start: int, p: Params) -> World:
-    """The world on the first day of month `start` under parameters `p` (cached: see `_world`)."""
-    return _world(start, p.coup_history_years, p.coup_prior_years, p.coup_trap, p.coup_trap_months)
+    """The world on the first day of month `start` under parameters `p` (cached: see `_world`; built once
+    even when the points of a sweep ask for it on several threads at once)."""
+    with _WORLD_BUILT:
+        return _world(start, p.coup_history_years, p.coup_prior_years, p.coup_trap, p.coup_trap_months)
+
+
+_WORLD_BUILT = threading.Lock()
 
 
 @functools.lru_cache(maxsize=16)
@@ -75,6 +81,8 @@ class Batch:
         self.state = initial_state(world, scenario, runs)
         self.month = scenario.start
         self._table = np.tile(np.array(numbers(scenario.params)), (runs, 1)) if table is None else table
+        self._rates = legitimacy_rates(self._table)  # the court's legitimacy moves at each run's own rates
+        self.state.legitimacy = at_start_each(self._rates, scenario.start)
         self._schedule = dynamics.schedule(scenario, static)
         self._generators = seed_states(seed, indices)
         self._drawn = 0
@@ -110,7 +118,7 @@ class Batch:
               self._drawn % 2 == 1, self._draws, bits, *self._view, self._z, self._z_accession, static.population,
               self._world_population, self.counts, self.totals, self.ints, self.floats)
         self._drawn += static.size
-        dynamics.update_legitimacy(state, static, self.scenario.params, bits, self.counts, arrests)
+        dynamics.update_legitimacy(state, static, self._rates, bits, self.counts, arrests)
         self.floats[0, :, t] = state.legitimacy
         return bits, self.counts
 
@@ -188,7 +196,8 @@ def _advance(world: World, static: Static, scenario: Scenario, seed: int, indice
     threads = available_threads() if threads is None else min(threads, available_threads())
     with interrupts.deferred():  # compiled code runs here: Ctrl-C and SIGTERM are raised between months
         done = Batch(world, static, scenario, seed, indices, threads, table).run()
-        run, month, state, code = kernel.logged_events(done.bits)
+        log = kernel.logged_events if threads > 1 else kernel.logged_events_serial
+        run, month, state, code = log(done.bits, kernel.logged_counts(done.totals))
     return done, (indices[run], month + scenario.start + 1, state, code)
 
 

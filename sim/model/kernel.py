@@ -11,6 +11,7 @@ import numba
 import numpy as np
 
 from sim.model import decide, rules
+from sim.model.borrow import borrowed
 from sim.model.decide import EVENTS
 from sim.model.dynamics import CODES, MEASURES
 from sim.model.state import ANNOUNCED, NOTIFIED, PARTY, WITHDRAWN
@@ -99,7 +100,16 @@ def month_serial(table, month, t, arrays, african, first, membership, membership
                  africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
                  patron_ratio, junta_ratio, lead_count, z, z_accession, population, world_population, counts,
                  totals, ints, floats) -> None:
-    """`month_parallel` on the calling thread."""
+    """`month_parallel` on the calling thread, on views of its arrays that count no references (as the
+    parallel loop's are: see sim.model.borrow)."""
+    table, arrays, african, first, membership, membership_lead = borrowed(table), borrowed(arrays), \
+        borrowed(african), borrowed(first), borrowed(membership), borrowed(membership_lead)
+    hostility, campaign, legitimacy, generators, draws, bits = borrowed(hostility), borrowed(campaign), \
+        borrowed(legitimacy), borrowed(generators), borrowed(draws), borrowed(bits)
+    mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count = borrowed(mean_ideal), borrowed(bloc_ratio), \
+        borrowed(patron_ratio), borrowed(junta_ratio), borrowed(lead_count)
+    z, z_accession, population, counts, totals, ints, floats = borrowed(z), borrowed(z_accession), \
+        borrowed(population), borrowed(counts), borrowed(totals), borrowed(ints), borrowed(floats)
     for r in range(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                    campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
@@ -107,34 +117,50 @@ def month_serial(table, month, t, arrays, african, first, membership, membership
                    floats)
 
 
-@numba.njit(cache=True, nogil=True)
-def logged_events(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+@numba.njit(cache=True, inline="always")
+def _write_logged(bits: np.ndarray, r: int, at: int, run: np.ndarray, month: np.ndarray, state: np.ndarray,
+                  code: np.ndarray) -> None:
+    """Run r's logged events into rows at, at + 1, ... of (run, month, state, code)."""
+    for m in range(bits.shape[0]):
+        for s in range(bits.shape[2]):
+            b = bits[m, r, s] & EVENT_MASK
+            c = 0
+            while b:
+                if b & 1:
+                    run[at], month[at], state[at], code[at] = r, m, s, c
+                    at += 1
+                b >>= 1
+                c += 1
+
+
+def logged_counts(totals: np.ndarray) -> np.ndarray:
+    """Each run's number of logged events, from its event counts per code (a batch's `totals`: every
+    month's bits are counted there once)."""
+    return totals[:, :len(EVENTS)].sum(axis=1)
+
+
+@numba.njit(cache=True, parallel=True, nogil=True)
+def logged_events(bits: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The logged events of bits (months, runs, states) as (run, month, state, code) positions, ordered by
-    run, month, state and code."""
-    months, runs, states = bits.shape
-    per_run = np.zeros(runs + 1, dtype=np.int64)
-    for r in range(runs):
-        found = 0
-        for m in range(months):
-            for s in range(states):
-                b = bits[m, r, s] & EVENT_MASK
-                while b:
-                    found += b & 1
-                    b >>= 1
-        per_run[r + 1] = found
-    starts = np.cumsum(per_run)
+    run, month, state and code; found[r] is run r's number of them (`logged_counts`). The runs are written
+    in parallel, each into its own rows."""
+    starts = np.zeros(found.shape[0] + 1, dtype=np.int64)
+    starts[1:] = np.cumsum(found)
     run, month = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
     state, code = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
-    for r in range(runs):
-        at = starts[r]
-        for m in range(months):
-            for s in range(states):
-                b = bits[m, r, s] & EVENT_MASK
-                c = 0
-                while b:
-                    if b & 1:
-                        run[at], month[at], state[at], code[at] = r, m, s, c
-                        at += 1
-                    b >>= 1
-                    c += 1
+    for r in numba.prange(found.shape[0]):
+        _write_logged(bits, r, starts[r], run, month, state, code)
+    return run, month, state, code
+
+
+@numba.njit(cache=True, nogil=True)
+def logged_events_serial(bits: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                        np.ndarray]:
+    """`logged_events` on the calling thread."""
+    starts = np.zeros(found.shape[0] + 1, dtype=np.int64)
+    starts[1:] = np.cumsum(found)
+    run, month = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
+    state, code = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
+    for r in range(found.shape[0]):
+        _write_logged(bits, r, starts[r], run, month, state, code)
     return run, month, state, code

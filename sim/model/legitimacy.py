@@ -22,8 +22,9 @@ FIRST = parse_month(datasets.FIRST_MONTH)  # legitimacy is 1 when the Statute en
 
 
 @functools.lru_cache(maxsize=256)
-def at_start(p: Params, start: int) -> float:
-    """Legitimacy on the first day of month `start`: the rule replayed over the record's months before it."""
+def at_start(p: Params | rules.LegitimacyRates, start: int) -> float:
+    """Legitimacy on the first day of month `start`: the rule replayed over the record's months before it
+    (under `p`'s LEGITIMACY_PARAMETERS, the only ones it reads)."""
     course = record_course()
     value = np.ones(1)
     for month in range(FIRST + 1, min(start, FIRST + len(course))):
@@ -31,6 +32,14 @@ def at_start(p: Params, start: int) -> float:
         value = rules.next_legitimacy(p, value, episodes=row[0:1], accessions=row[1:2], arrests=row[2:3],
                                       sanctions=float(row[3]))
     return float(value[0])
+
+
+def at_start_each(rates: rules.LegitimacyRates, start: int) -> np.ndarray:
+    """`at_start` for each run of `rates` (rules.legitimacy_rates: one value per run), replayed once per
+    distinct set."""
+    distinct, which = np.unique(np.column_stack(rates), axis=0, return_inverse=True)
+    values = np.array([at_start(rules.LegitimacyRates(*map(float, row)), start) for row in distinct])
+    return values[which.reshape(-1)]
 
 
 @functools.cache

@@ -138,33 +138,62 @@ def ramped(p: Any, strength: float, target: float) -> float:
 
 
 LEGITIMACY_PARAMETERS = ("lam_exit", "lam_acc", "lam_arrest", "lam_sanc", "legitimacy_tau_months")  # next_legitimacy's
+LegitimacyRates = collections.namedtuple("LegitimacyRates", LEGITIMACY_PARAMETERS)  # type: ignore[misc]
 
 
-def next_legitimacy(p: Params, legitimacy: np.ndarray, *, episodes: np.ndarray, accessions: np.ndarray,
+def legitimacy_rates(table: np.ndarray) -> Any:
+    """The legitimacy parameters of each run of a table of parameter sets (see `numbers_at`) as arrays (one
+    value per run): what `next_legitimacy` takes for runs that differ in them."""
+    return LegitimacyRates(*(table[:, Numbers._fields.index(name)].copy() for name in LEGITIMACY_PARAMETERS))
+
+
+def next_legitimacy(p: Any, legitimacy: np.ndarray, *, episodes: np.ndarray, accessions: np.ndarray,
                     arrests: np.ndarray, sanctions: float) -> np.ndarray:
     """Court legitimacy relaxes to 1, falls with withdrawal episodes and sanctions, rises with accessions and
     arrests (one value per run). An episode is charged once, when announced (see `episodes`); the exit
-    taking effect a year or more later is not charged again."""
+    taking effect a year or more later is not charged again. `p` holds the LEGITIMACY_PARAMETERS, as
+    numbers (Params) or one per run (`legitimacy_rates`)."""
     change = ((1.0 - legitimacy) / p.legitimacy_tau_months - p.lam_exit * episodes - p.lam_sanc * sanctions
               + p.lam_acc * accessions + p.lam_arrest * arrests)
     return np.clip(legitimacy + change, 0.0, 1.0)
 
 
+@numba.njit(cache=True, nogil=True)
 def episodes(announcers: np.ndarray, bloc_members: np.ndarray) -> np.ndarray:
     """Withdrawal episodes per run in a month: the month's announcing states (runs, states) grouped so that
     states sharing a bloc form one episode (the AES trio's joint statement; the AU members' October 2016
-    wave), each state outside any shared bloc its own. `bloc_members` is (states, blocs)."""
-    counts = np.zeros(announcers.shape[0], dtype=np.int64)
-    for r in np.flatnonzero(announcers.any(axis=1)):
-        counts[r] = _components(bloc_members[announcers[r]])
+    wave), each state outside any shared bloc its own: the connected groups of the announcers, linked by a
+    shared bloc. `bloc_members` is (states, blocs)."""
+    runs, states = announcers.shape
+    counts = np.zeros(runs, dtype=np.int64)
+    chosen = np.empty(states, dtype=np.int64)  # the run's announcers
+    group = np.empty(states, dtype=np.int64)  # each announcer's group, by union of groups (a forest of roots)
+    for r in range(runs):
+        found = 0
+        for s in range(states):
+            if announcers[r, s]:
+                chosen[found], group[found] = s, found
+                found += 1
+        for i in range(found):
+            for j in range(i):
+                if _share_a_bloc(bloc_members, chosen[i], chosen[j]):
+                    a, b = _root(group, i), _root(group, j)
+                    group[max(a, b)] = min(a, b)
+        for i in range(found):
+            counts[r] += _root(group, i) == i
     return counts
 
 
-def _components(members: np.ndarray) -> int:
-    """Connected groups of states (rows) linked by a shared bloc (columns)."""
-    groups: list[np.ndarray] = []
-    for row in members:
-        linked = [g for g in groups if (g & row).any()]
-        merged = np.logical_or.reduce([row, *linked])
-        groups = [g for g in groups if not any(g is l for l in linked)] + [merged]
-    return len(groups)
+@numba.njit(cache=True, inline="always")
+def _share_a_bloc(bloc_members: np.ndarray, s: int, t: int) -> bool:
+    for b in range(bloc_members.shape[1]):
+        if bloc_members[s, b] and bloc_members[t, b]:
+            return True
+    return False
+
+
+@numba.njit(cache=True, inline="always")
+def _root(group: np.ndarray, i: int) -> int:
+    while group[i] != i:
+        i = group[i]
+    return i

@@ -10,11 +10,11 @@ import functools
 import numpy as np
 import pandas as pd
 
-from sim.core.months import month_of
 from sim.data import datasets
 from sim.data.datasets import BLOC_CODES, GROUP_CODES, PATRON_CODES
 from sim.data.world import STATUSES, World
 from sim.model import legitimacy
+from sim.model.rules import LEGITIMACY_PARAMETERS
 from sim.model.scenario import Scenario
 
 NON_PARTY, ACCEDING, PARTY, ANNOUNCED, NOTIFIED, WITHDRAWN = range(len(STATUSES))
@@ -109,11 +109,38 @@ def static_from(world: World) -> Static:
 
 
 def _months(column: pd.Series) -> np.ndarray:
-    return np.array([NEVER if pd.isna(d) else month_of(d) for d in column], dtype=np.int32)
+    """The month ordinals (sim.core.months.month_of) of a column of dates, NEVER where there is none."""
+    dates = pd.to_datetime(pd.Series(column))
+    ordinals = dates.dt.year.fillna(0).to_numpy(dtype=np.int64) * 12 + dates.dt.month.fillna(1).to_numpy(
+        dtype=np.int64) - 1
+    return np.where(dates.isna().to_numpy(), NEVER, ordinals).astype(np.int32)
 
 
 def initial_state(world: World, scenario: Scenario, runs: int) -> SimState:
-    """Replicate the world's attributes `runs` times, with the scenario's state overrides applied."""
+    """Replicate the world's attributes `runs` times, with the scenario's state overrides applied. The one
+    run replicated is built once per world and scenario (its start, state overrides and the parameters its
+    legitimacy starts from), not once per batch or Mesa model; each call gets its own copies."""
+    one = _one_run(world, scenario)
+    return dataclasses.replace(one, **{name: np.repeat(getattr(one, name), runs, axis=0) for name in PER_STATE},
+                               legitimacy=np.repeat(one.legitimacy, runs), hostility=one.hostility.copy(),
+                               campaign=one.campaign.copy())
+
+
+_ONE_RUN: dict[int, tuple[World, tuple, SimState]] = {}  # by id(world); the entry holds the world, so its id stays its own
+
+
+def _one_run(world: World, scenario: Scenario) -> SimState:
+    key = (scenario.start, repr(scenario.states),
+           tuple(getattr(scenario.params, name) for name in LEGITIMACY_PARAMETERS))
+    entry = _ONE_RUN.get(id(world))
+    if entry is None or entry[0] is not world or entry[1] != key:
+        if len(_ONE_RUN) >= 16:
+            _ONE_RUN.pop(next(iter(_ONE_RUN)))  # the oldest
+        entry = _ONE_RUN[id(world)] = (world, key, _built(world, scenario, 1))
+    return entry[2]
+
+
+def _built(world: World, scenario: Scenario, runs: int) -> SimState:
     table = world.table.set_index("iso3")
     for code, override in scenario.states.items():
         for field, value in override.model_dump(exclude_none=True).items():

@@ -50,9 +50,10 @@ def record(folder: Path, paths: list[Path] | None = None) -> dict[str, dict[str,
     return {p.relative_to(folder).as_posix(): describe(p) for p in paths}
 
 
-def seal(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
-    """Write the manifest, with the record of the folder's tables, as the folder's last file."""
-    sealed = {**manifest, RECORD: record(folder)}
+def seal(folder: Path, manifest: dict[str, Any], files: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Write the manifest, with the record of the folder's tables (`files`, if it was taken once they were
+    all written: see `record`), as the folder's last file."""
+    sealed = {**manifest, RECORD: record(folder) if files is None else files}
     write_json(folder / MANIFEST, sealed)
     return sealed
 

@@ -10,12 +10,11 @@ import pyarrow.parquet as pq
 from sim.store.atomic import write_file
 
 
-def write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
+def write_table(folder: Path, name: str, frame: pd.DataFrame) -> tuple[Path, Path]:
     """A table as Parquet (the primary format) and as CSV (for spreadsheet users), both from one Arrow
-    table that shares the frame's memory."""
+    table that shares the frame's memory; returns the two files."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    write_parquet(folder / f"{name}.parquet", table)
-    write_csv(folder / f"{name}.csv", table)
+    return write_parquet(folder / f"{name}.parquet", table), write_csv(folder / f"{name}.csv", table)
 
 
 def write_parquet(path: Path, data: pd.DataFrame | pa.Table) -> Path:
