@@ -12,6 +12,7 @@ import pytest
 from sim.core.months import parse_month
 from sim.core.params import Params
 from sim.data import datasets, posterior
+from sim.experiments import calibration
 from sim.interfaces.cli import main
 from sim.model import scenario
 from sim.model.draws import draw_indices
@@ -288,7 +289,9 @@ def test_check_inference_writes_coverage_and_contraction(tmp_path: Path, capsys:
                            "--out", str(out))
     assert code == 0 and "coverage_90" in stdout
     records = pd.read_csv(out / "records.csv")
-    assert len(records) == 2 * 5 and set(records["record"]) == {0, 1}
+    fitted = [*calibration.COUP_PRIORS, *calibration.WITHDRAWAL_PRIORS]  # the four fitted parameters
+    assert len(records) == 2 * len(fitted) and set(records["record"]) == {0, 1}
+    assert sorted(records["parameter"].unique()) == sorted(fitted)
     summary = pd.read_csv(out / "inference_check.csv").set_index("parameter")
     assert summary.loc["a0", "coverage_90"] == records.loc[records["parameter"] == "a0", "in_90"].mean()
     assert (out / "figures" / "inference-check.png").is_file()
