@@ -25,9 +25,10 @@ def _events(results, iso3: str) -> list[tuple[int, str, str]]:
     return list(zip(rows["run"], rows["month"], rows["event"]))
 
 
-def _germany_notifies(write_scenario: Writer, name: str, later: str = "") -> scenario.Scenario:
-    """Baseline to mid-2028 with Germany notifying its withdrawal in March 2027, no random revocations,
-    and any `later` events."""
+def _germany_notifies(write_scenario: Writer, name: str, later: str = "",
+                      parameters: str = QUIET) -> scenario.Scenario:
+    """Baseline to mid-2028 with Germany notifying its withdrawal in March 2027, any `later` events and
+    the given `[parameters]` table (default: no random revocations)."""
     return scenario.load(str(write_scenario(name, f"""
         extends = "baseline"
         end = "2028-06"
@@ -36,7 +37,7 @@ def _germany_notifies(write_scenario: Writer, name: str, later: str = "") -> sce
         kind = "notify"
         states = ["DEU"]
         {later}
-        {QUIET}
+        {parameters}
     """)))
 
 
@@ -147,21 +148,15 @@ def test_a_change_of_government_opens_the_revocation_window(write_scenario: Writ
         month = "2027-05"
         kind = "government_change"
         states = ["DEU"]
+    """
+    window = """
         [parameters]
         revoke_rate = 0.0
         turnover_revoke_rate = 0.9
         turnover_window_months = 2
     """
     quiet = run_ensemble(_germany_notifies(write_scenario, "quiet"), runs=40, seed=3)
-    changed = run_ensemble(scenario.load(str(write_scenario("changed", f"""
-        extends = "baseline"
-        end = "2028-06"
-        [[events]]
-        month = "2027-03"
-        kind = "notify"
-        states = ["DEU"]
-        {change}
-    """))), runs=40, seed=3)
+    changed = run_ensemble(_germany_notifies(write_scenario, "changed", change, window), runs=40, seed=3)
     assert not any(e == "revoked" for _, _, e in _events(quiet, "DEU"))
     revoked = [m for _, m, e in _events(changed, "DEU") if e == "revoked"]
     assert len(revoked) >= 35 and set(revoked) <= {"2027-05", "2027-06"}  # 1 - 0.1^2 of runs, in the window
