@@ -31,7 +31,7 @@ class AgentContext(structref.StructRefProxy):
 
 FIELDS = ("p", "arrays", "african", "first", "membership", "membership_lead", "hostility", "campaign", "legitimacy",
           "draws",
-          "mean_ideal", "bloc_ratio", "patron_ratio", "junta_ratio", "lead_count", "z", "z_accession", "bits",
+          "mean_ideal", "bloc_ratio", "patron_ratio", "junta_ratio", "lead_count", "z", "bits",
           "clock", "world")
 structref.define_proxy(AgentContext, AgentContextType, list(FIELDS))
 
@@ -43,8 +43,7 @@ def agent_step(ctx: Any, s: int) -> None:
     p, month, africa_bias = ctx.p, ctx.clock[0], ctx.world[0]
     arrays, african, hostility, mean_ideal = borrowed(ctx.arrays), borrowed(ctx.african), borrowed(ctx.hostility), \
         borrowed(ctx.mean_ideal)
-    z, z_accession, first, membership = borrowed(ctx.z), borrowed(ctx.z_accession), borrowed(ctx.first), \
-        borrowed(ctx.membership)
+    z, first, membership = borrowed(ctx.z), borrowed(ctx.first), borrowed(ctx.membership)
     membership_lead, campaign, legitimacy, bloc_ratio = borrowed(ctx.membership_lead), borrowed(ctx.campaign), \
         borrowed(ctx.legitimacy), borrowed(ctx.bloc_ratio)
     patron_ratio, junta_ratio, lead_count = borrowed(ctx.patron_ratio), borrowed(ctx.junta_ratio), \
@@ -53,8 +52,7 @@ def agent_step(ctx: Any, s: int) -> None:
     decide.announcement_logits(p, 0, s, s + 1, month, arrays, african, first, membership, membership_lead, hostility,
                                africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio,
                                lead_count, z)
-    decide.accession_logits(p, 0, s, s + 1, arrays, hostility, mean_ideal, z_accession)
-    decide.decide(p, 0, s, s + 1, month, arrays, african, draws, z, 1.0, z_accession, 1.0, bits)
+    decide.decide(p, 0, s, s + 1, month, arrays, african, hostility, mean_ideal, draws, z, 1.0, bits)
 
 
 @numba.njit(cache=True)

@@ -2,7 +2,7 @@
 coups, announcement, legal steps and accession, decided on the world at the start of the month.
 
 `peer_view` sums up one run's world (the parties' mean ideal point and the shares of exiting peers by
-bloc, patron and junta); `announcement_logits`, `accession_logits` and `decide` work on a range of states,
+bloc, patron and junta); `announcement_logits` and `decide` work on a range of states,
 so each Mesa agent calls them for its own state and the ensemble for all states of every run (`advance`):
 the same code either way. (A range, not one state per call: passing the arrays to a compiled function
 costs more than a state's whole month.) A state's decisions depend only on its own attributes and the view
@@ -161,29 +161,15 @@ def _party_logits(p: Any, r: int, begin: int, end: int, month: int, arrays: tupl
 
 
 @jit
-def accession_logits(p: Any, r: int, begin: int, end: int, arrays: tuple, hostility: np.ndarray,
-                     mean_ideal: np.ndarray, z: np.ndarray) -> float:
-    """The annual log-odds that each non-party among states begin..end-1 of run r deposits an instrument
-    of accession this month, into z; returns the largest (-inf without a non-party)."""
-    status, patrons, strength, ideal = arrays[STATUS], arrays[PATRON], arrays[PATRON_STRENGTH], arrays[IDEAL_POINT]
-    top = -math.inf
-    for s in range(begin, end):
-        if status[r, s] == NON_PARTY or status[r, s] == WITHDRAWN:
-            grievance = strength[r, s] * hostility[patrons[r, s]]
-            z[s] = rules.accession_logit(p, abs(ideal[r, s] - mean_ideal[r]), grievance)
-            top = max(top, z[s])
-    return top
-
-
-@jit
 def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, african: np.ndarray,
-           draws: np.ndarray, z: np.ndarray, announce_bound: float, z_accession: np.ndarray,
-           accession_bound: float, bits: np.ndarray) -> None:
+           hostility: np.ndarray, mean_ideal: np.ndarray, draws: np.ndarray, z: np.ndarray, announce_bound: float,
+           bits: np.ndarray) -> None:
     """States begin..end-1 of run r this month: their events added as bits to `bits` (see EVENTS,
     TALLIES), and applied to their attributes. `draws` are the month's draws as 32-bit integers, shape (processes,
-    runs, states); z and z_accession the log-odds from `announcement_logits` and `accession_logits`;
-    the bounds are upper bounds of the monthly announcement and accession probabilities (1 when
-    unknown): the exact probability is computed only for draws below them."""
+    runs, states); z the log-odds from `announcement_logits` and `announce_bound` an upper bound of the
+    monthly announcement probabilities (1 when unknown): the exact probability is computed only for draws
+    below it. A non-party's accession log-odds are computed only for a draw below their bound
+    (rules.accession_bound), so most non-parties cost one comparison."""
     status, status_month, junta = arrays[STATUS], arrays[STATUS_MONTH], arrays[JUNTA]
     # every array taken from the tuple once, not once per state (each take costs a reference count)
     coup_rate, coup_factor, last_attempt, patrons = arrays[COUP_RATE], arrays[COUP_FACTOR], arrays[LAST_ATTEMPT], \
@@ -193,6 +179,7 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
     turnover, regime_change, strengths, targets = arrays[TURNOVER], arrays[REGIME_CHANGE], arrays[PATRON_STRENGTH], \
         arrays[PATRON_TARGET]
     ideal = arrays[IDEAL_POINT]
+    accession_bound = rules.accession_bound(p)
     for s in range(begin, end):
         code, events = status[r, s], 0
         # coups and regimes; a monthly probability never exceeds its annual one, which bounds the draw
@@ -240,7 +227,8 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
                 events |= ENTERED
         else:  # a non-party or a former party
             u = draws[ACCESSIONS, r, s] * TO_UNIT
-            if u < accession_bound and u < rules.monthly_from_logit(z_accession[s]):
+            if u < accession_bound and u < rules.monthly_from_logit(rules.accession_logit(
+                    p, abs(ideal[r, s] - mean_ideal[r]), strengths[r, s] * hostility[patrons[r, s]])):
                 new_status = ACCEDING
                 events |= DEPOSITED
         if new_status != code:
@@ -273,15 +261,14 @@ def advance_run(p: Any, r: int, month: int, arrays: tuple, african: np.ndarray, 
                 campaign: np.ndarray, legitimacy: np.ndarray, draws: np.ndarray, bits: np.ndarray,
                 mean_ideal: np.ndarray,
                 bloc_ratio: np.ndarray, patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray,
-                z: np.ndarray, z_accession: np.ndarray) -> None:
-    """Every state of run r for one month: the view (rows r of the view arrays), the log-odds (into the
-    scratch arrays z and z_accession, one value per state) and the decisions, added to `bits` (runs, states)."""
+                z: np.ndarray) -> None:
+    """Every state of run r for one month: the view (rows r of the view arrays), the announcement log-odds
+    (into the scratch array z, one value per state) and the decisions, added to `bits` (runs, states)."""
     states = bits.shape[1]
     peer_view(p, r, month, arrays, first, membership, membership_lead, mean_ideal, bloc_ratio, patron_ratio,
               junta_ratio, lead_count)
     top = announcement_logits(p, r, 0, states, month, arrays, african, first, membership, membership_lead,
                               hostility, africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio,
                               junta_ratio, lead_count, z)
-    top_accession = accession_logits(p, r, 0, states, arrays, hostility, mean_ideal, z_accession)
-    decide(p, r, 0, states, month, arrays, african, draws, z, rules.monthly_from_logit(top), z_accession,
-           rules.monthly_from_logit(top_accession), bits)
+    decide(p, r, 0, states, month, arrays, african, hostility, mean_ideal, draws, z, rules.monthly_from_logit(top),
+           bits)

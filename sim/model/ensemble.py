@@ -90,7 +90,7 @@ class Batch:
         blocs, patrons = static.bloc_members.shape[1], len(self.state.hostility)
         self._view = (np.empty(runs), np.empty((runs, blocs)), np.empty((runs, patrons)), np.empty(runs),
                       np.empty((runs, blocs)))
-        self._z, self._z_accession = np.empty((runs, states)), np.empty((runs, states))
+        self._z = np.empty((runs, states))
         self._world_population = float(static.population.sum())
         self.bits = np.zeros((months, runs, states), dtype=np.int16)
         self.counts = np.zeros((runs, len(dynamics.CODES)), dtype=np.int64)
@@ -115,7 +115,7 @@ class Batch:
         month(self._table, self.month, t, state.arrays(), static.african, static.first, static.membership,
               static.membership_lead, state.hostility, state.africa_bias, state.campaign, state.legitimacy,
               self._generators,
-              self._drawn % 2 == 1, self._draws, bits, *self._view, self._z, self._z_accession, static.population,
+              self._drawn % 2 == 1, self._draws, bits, *self._view, self._z, static.population,
               self._world_population, self.counts, self.totals, self.ints, self.floats)
         self._drawn += static.size
         dynamics.update_legitimacy(state, static, self._rates, bits, self.counts, arrests)

@@ -67,7 +67,7 @@ def record_all(t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarray, 
 def _run_month(r: int, table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
                patron_ratio,
-               junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
+               junta_ratio, lead_count, z, population, world_population, counts, totals, ints,
                floats) -> None:
     """One month of run r at its parameters (row r of `table`): draw, decide, count its events, record its
     measures."""
@@ -75,8 +75,7 @@ def _run_month(r: int, table, month, t, arrays, african, first, membership, memb
     decide.advance_run(rules.numbers_at(table, r), r, month, arrays, african, first, membership, membership_lead,
                        hostility, africa_bias,
                        campaign, legitimacy, draws, bits, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count,
-                       z[r],
-                       z_accession[r])
+                       z[r])
     record(r, t, arrays[decide.STATUS], arrays[decide.JUNTA], bits, population, world_population, counts, totals,
            ints, floats)
 
@@ -84,21 +83,21 @@ def _run_month(r: int, table, month, t, arrays, african, first, membership, memb
 @numba.njit(cache=True, parallel=True, nogil=True)
 def month_parallel(table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                    africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
-                   patron_ratio, junta_ratio, lead_count, z, z_accession, population, world_population, counts,
+                   patron_ratio, junta_ratio, lead_count, z, population, world_population, counts,
                    totals, ints, floats) -> None:
     """Month `month` (column t of the measures) of every run, runs spread over the threads; run r's
     parameters are row r of `table` (see sim.model.rules.numbers_at)."""
     for r in numba.prange(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                    campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
-                   junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
+                   junta_ratio, lead_count, z, population, world_population, counts, totals, ints,
                    floats)
 
 
 @numba.njit(cache=True, nogil=True)
 def month_serial(table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                  africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
-                 patron_ratio, junta_ratio, lead_count, z, z_accession, population, world_population, counts,
+                 patron_ratio, junta_ratio, lead_count, z, population, world_population, counts,
                  totals, ints, floats) -> None:
     """`month_parallel` on the calling thread, on views of its arrays that count no references (as the
     parallel loop's are: see sim.model.borrow)."""
@@ -108,12 +107,12 @@ def month_serial(table, month, t, arrays, african, first, membership, membership
         borrowed(legitimacy), borrowed(generators), borrowed(draws), borrowed(bits)
     mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count = borrowed(mean_ideal), borrowed(bloc_ratio), \
         borrowed(patron_ratio), borrowed(junta_ratio), borrowed(lead_count)
-    z, z_accession, population, counts, totals, ints, floats = borrowed(z), borrowed(z_accession), \
-        borrowed(population), borrowed(counts), borrowed(totals), borrowed(ints), borrowed(floats)
+    z, population, counts, totals, ints, floats = borrowed(z), borrowed(population), \
+        borrowed(counts), borrowed(totals), borrowed(ints), borrowed(floats)
     for r in range(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                    campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
-                   junta_ratio, lead_count, z, z_accession, population, world_population, counts, totals, ints,
+                   junta_ratio, lead_count, z, population, world_population, counts, totals, ints,
                    floats)
 
 

@@ -88,7 +88,7 @@ class IccModel(mesa.Model):
         blocs, patrons = self.static.bloc_members.shape[1], len(PATRON_CODES)
         # the view each month's decisions are taken on: mean ideal point, bloc, patron and junta shares
         self.view = (np.empty(1), np.empty((1, blocs)), np.empty((1, patrons)), np.empty(1), np.empty((1, blocs)))
-        self.z, self.z_accession = np.empty(self.static.size), np.empty(self.static.size)  # each agent's log-odds
+        self.z = np.empty(self.static.size)  # each agent's announcement log-odds
         self.bits = np.zeros((1, self.static.size), dtype=np.int16)  # this month's events
         self.draws = np.zeros((len(PROCESSES), 1, self.static.size), dtype=np.uint32)
         # the agents' shared structure: references to the arrays above and the state's, the month and the
@@ -97,8 +97,7 @@ class IccModel(mesa.Model):
         self._hostility, self._campaign = self.state.hostility.copy(), self.state.campaign.copy()
         self.context = AgentContext(self.numbers, self.arrays, self.static.african, self.static.first,
                                     self.static.membership, self.static.membership_lead, self._hostility,
-                                    self._campaign, self._legitimacy, self.draws, *self.view, self.z, self.z_accession,
-                                    self.bits,
+                                    self._campaign, self._legitimacy, self.draws, *self.view, self.z, self.bits,
                                     self._clock, self._world)
         self._take_view, agent_step = bound_view(self.context), bound_step(self.context)
         names = self.world.table["name"].tolist()

@@ -125,6 +125,19 @@ def accession_logit(p: Any, divergence: float, grievance: float) -> float:
     return p.acc_a0 - p.acc_div * divergence - p.acc_grievance * grievance
 
 
+BOUND_MARGIN = 1e-6  # in log-odds: far above any rounding error, so a bound's probability is never below the exact one
+
+
+@jit
+def accession_bound(p: Any) -> float:
+    """An upper bound of every non-party's monthly accession probability: the intercept's, since distance
+    and grievance (both at least 0) only lower the log-odds while their weights are at least 0 (their
+    declared ranges); 1 otherwise."""
+    if p.acc_div < 0 or p.acc_grievance < 0:
+        return 1.0
+    return monthly_from_logit(p.acc_a0 + BOUND_MARGIN)
+
+
 @jit
 def drifted(p: Any, ideal_point: float, pole: float, strength: float) -> float:
     """A junta's ideal point after a month of drift toward its patron's pole."""

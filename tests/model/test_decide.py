@@ -120,10 +120,35 @@ def step(p: Params, arrays: tuple, draws: list[list[float]], z: list[float], afr
     n = arrays[0].shape[1]
     numbers = np.array(draws, dtype=float).reshape(6, 1, n)
     bits = np.zeros((1, n), dtype=np.int16)
-    decide.decide(rules.numbers(p), 0, 0, n, MONTH, arrays, np.array(african or [False] * n),
-                  np.ceil(numbers / decide.TO_UNIT).astype(np.uint32), np.array(z, dtype=float), 1.0,
-                  np.array(z, dtype=float), 1.0, bits)
+    decide.decide(rules.numbers(p), 0, 0, n, MONTH, arrays, np.array(african or [False] * n), HOSTILITY,
+                  np.zeros(1), np.ceil(numbers / decide.TO_UNIT).astype(np.uint32), np.array(z, dtype=float), 1.0, bits)
     return int(bits[0, 0])
+
+
+HOSTILITY = np.array([0.0, 1.0, 1.0, 0.0, 0.5])  # per patron, as in the data: none, Russia, ..., the US
+
+
+def test_a_non_party_accedes_on_a_draw_below_its_monthly_accession_probability() -> None:
+    p = Params()
+    for ideal, strength, patron in ((0.0, 0.0, 0), (1.5, 0.0, 0), (0.5, 0.8, 1)):
+        grievance = strength * HOSTILITY[patron]
+        chance = rules.monthly_from_logit(rules.accession_logit(rules.numbers(p), abs(ideal), grievance))
+        for share, expected in ((0.999, decide.DEPOSITED), (1.001, 0)):
+            arrays = world([NON_PARTY], ideal_point=[ideal], patron_strength=[strength], patron_target=[strength],
+                           patron=[patron])
+            assert step(p, arrays, [[0.99]] * 5 + [[chance * share]], [-50.0]) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(intercept=st.floats(-12.0, 0.0), distance_weight=st.floats(0.0, 3.0), grievance_weight=st.floats(0.0, 6.0),
+       distance=st.floats(0.0, 10.0), grievance=st.floats(0.0, 1.0))
+def test_the_accession_bound_is_never_below_a_non_partys_probability(intercept: float, distance_weight: float,
+                                                                      grievance_weight: float, distance: float,
+                                                                      grievance: float) -> None:
+    """Draws above the bound skip the exact computation, so it must hold over the parameters' declared ranges."""
+    p = rules.numbers(Params.build({"acc_a0": intercept, "acc_div": distance_weight,
+                                    "acc_grievance": grievance_weight}))
+    assert rules.monthly_from_logit(rules.accession_logit(p, distance, grievance)) <= rules.accession_bound(p)
 
 
 def test_announcement_is_drawn_against_the_monthly_probability() -> None:
