@@ -55,7 +55,7 @@ def _digest(results: Results) -> list[str]:
 def test_the_parallel_month_gives_the_serial_tables() -> None:
     """Runs spread over the threads give the same tables as one thread (scheduled events included)."""
     chosen = scenario.load("african-exodus")
-    serial = run_ensemble(chosen, runs=1100, seed=4, threads=1)  # two batches
+    serial = run_ensemble(chosen, runs=1100, seed=4, threads=1)  # three batches
     parallel = run_ensemble(chosen, runs=1100, seed=4, threads=available_threads())
     for one, many in zip((serial.runs, serial.timeseries, serial.events),
                          (parallel.runs, parallel.timeseries, parallel.events)):
