@@ -125,7 +125,7 @@ def step(p: Params, arrays: tuple, draws: list[list[float]], z: list[float], afr
     return int(bits[0, 0])
 
 
-HOSTILITY = np.array([0.0, 1.0, 1.0, 0.0, 0.5])  # per patron, as in the data: none, Russia, ..., the US
+HOSTILITY = np.array([0.0, 1.0, 1.0, 0.0, 0.5])  # per patron code (datasets.PATRON_CODES): none, RUS, USA_ISR, FRA_EU, CHN
 
 
 def test_a_non_party_accedes_on_a_draw_below_its_monthly_accession_probability() -> None:
