@@ -163,7 +163,8 @@ def run_drawn(scenario: Scenario, values: pd.DataFrame, seed: int, indices: np.n
                       table[members], progress, batch, threads) for members in groups.values()]
     if len(parts) == 1:
         return parts[0]
-    tables = [pd.concat(frames, ignore_index=True) for frames in zip(*(dataclasses.astuple(r) for r in parts))]
+    tables = [pd.concat(frames, ignore_index=True)
+              for frames in zip(*((part.runs, part.timeseries, part.events) for part in parts))]
     return Results(*(frame.sort_values("run", kind="stable", ignore_index=True) for frame in tables))
 
 

@@ -6,7 +6,6 @@ year are converted to per month. `p` is the parameters as plain numbers (see `nu
 """
 
 import collections
-import dataclasses
 import functools
 import math
 from typing import Any
@@ -27,7 +26,7 @@ jit = functools.partial(numba.njit, cache=True, inline="always")
 @functools.lru_cache(maxsize=64)
 def numbers(p: Params) -> Any:
     """The parameters as a tuple of floats, the form compiled code takes."""
-    return Numbers(*(float(value) for value in dataclasses.astuple(p)))
+    return Numbers(*(float(getattr(p, name)) for name in Numbers._fields))
 
 
 FIELDS = len(Numbers._fields)
