@@ -103,13 +103,17 @@ def _seed_all(words: np.ndarray, runs: np.ndarray, states: np.ndarray) -> None:
 @numba.njit(cache=True, inline="always")
 def _next(state: np.ndarray, k: int, r: int) -> np.uint64:
     """One SFC64 step of generator (k, r): its next 64-bit output."""
-    a, b, c, counter = state[k, r, 0], state[k, r, 1], state[k, r, 2], state[k, r, 3]
-    output = a + b + counter
-    state[k, r, 0] = b ^ (b >> np.uint64(11))
-    state[k, r, 1] = c + (c << np.uint64(3))
-    state[k, r, 2] = ((c << np.uint64(24)) | (c >> np.uint64(40))) + output
-    state[k, r, 3] = counter + np.uint64(1)
+    output, state[k, r, 0], state[k, r, 1], state[k, r, 2], state[k, r, 3] = _step(
+        state[k, r, 0], state[k, r, 1], state[k, r, 2], state[k, r, 3])
     return output
+
+
+@numba.njit(cache=True, inline="always")
+def _step(a: np.uint64, b: np.uint64, c: np.uint64, counter: np.uint64) -> tuple:
+    """One SFC64 step on a generator held in locals: (its output, the next a, b, c and counter)."""
+    output = a + b + counter
+    return (output, b ^ (b >> np.uint64(11)), c + (c << np.uint64(3)),
+            ((c << np.uint64(24)) | (c >> np.uint64(40))) + output, counter + np.uint64(1))
 
 
 @numba.njit(cache=True, inline="always")
@@ -118,21 +122,20 @@ def draw_month(state: np.ndarray, r: int, high_first: bool, draws: np.ndarray) -
     starts on the unread high half of the last output (the numbers drawn so far are odd in count)."""
     states = draws.shape[2]
     for k in range(state.shape[0]):
-        # the generator in locals while it runs (the same steps as _next)
+        # the generator in locals while it runs
         a, b, c, counter, raw = state[k, r, 0], state[k, r, 1], state[k, r, 2], state[k, r, 3], state[k, r, CARRY]
+        row = draws[k, r]
         s = 0
         if high_first:
-            draws[k, r, 0] = raw >> np.uint64(32)
+            row[0] = raw >> np.uint64(32)
             s = 1
-        while s < states:
-            raw = a + b + counter
-            a, b, c = (b ^ (b >> np.uint64(11)), c + (c << np.uint64(3)),
-                       ((c << np.uint64(24)) | (c >> np.uint64(40))) + raw)
-            counter += np.uint64(1)
-            draws[k, r, s] = raw & np.uint64(MASK32)
-            if s + 1 < states:
-                draws[k, r, s + 1] = raw >> np.uint64(32)
+        for _ in range((states - s) // 2):  # whole outputs, low half then high half
+            raw, a, b, c, counter = _step(a, b, c, counter)
+            row[s], row[s + 1] = raw & np.uint64(MASK32), raw >> np.uint64(32)
             s += 2
+        if s < states:  # the last state takes the low half of one more output; its high half is carried
+            raw, a, b, c, counter = _step(a, b, c, counter)
+            row[s] = raw & np.uint64(MASK32)
         state[k, r, 0], state[k, r, 1], state[k, r, 2], state[k, r, 3], state[k, r, CARRY] = a, b, c, counter, raw
 
 
