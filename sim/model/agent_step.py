@@ -26,7 +26,8 @@ class AgentContextType(types.StructRef):
 class AgentContext(structref.StructRefProxy):
     """What the agents' decisions read and write: the parameters, the per-state arrays (SimState.arrays),
     the static memberships, the month's draws, view and event bits, and the world levels. `clock` holds
-    the month, `world` the Africa bias, both updated in place by the model every month."""
+    the month, `world` the Africa bias (updated in place by the model every month, as the month is) and
+    the bound of the accession probabilities (rules.accession_bound)."""
 
 
 FIELDS = ("p", "arrays", "african", "first", "membership", "membership_lead", "hostility", "campaign", "legitimacy",
@@ -40,7 +41,7 @@ structref.define_proxy(AgentContext, AgentContextType, list(FIELDS))
 def agent_step(ctx: Any, s: int) -> None:
     """State s decides its month (run 0 of the context's arrays) and applies its own events. Each field is
     read once, as views that count no references (sim.model.borrow): the rules hand them on many times."""
-    p, month, africa_bias = ctx.p, ctx.clock[0], ctx.world[0]
+    p, month, africa_bias, accession_bound = ctx.p, ctx.clock[0], ctx.world[0], ctx.world[1]
     arrays, african, hostility, mean_ideal = borrowed(ctx.arrays), borrowed(ctx.african), borrowed(ctx.hostility), \
         borrowed(ctx.mean_ideal)
     z, first, membership = borrowed(ctx.z), borrowed(ctx.first), borrowed(ctx.membership)
@@ -52,7 +53,7 @@ def agent_step(ctx: Any, s: int) -> None:
     decide.announcement_logits(p, 0, s, s + 1, month, arrays, african, first, membership, membership_lead, hostility,
                                africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio,
                                lead_count, z)
-    decide.decide(p, 0, s, s + 1, month, arrays, african, hostility, mean_ideal, draws, z, 1.0, bits)
+    decide.decide(p, 0, s, s + 1, month, arrays, african, hostility, mean_ideal, draws, z, 1.0, accession_bound, bits)
 
 
 @numba.njit(cache=True)

@@ -163,13 +163,13 @@ def _party_logits(p: Any, r: int, begin: int, end: int, month: int, arrays: tupl
 @jit
 def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, african: np.ndarray,
            hostility: np.ndarray, mean_ideal: np.ndarray, draws: np.ndarray, z: np.ndarray, announce_bound: float,
-           bits: np.ndarray) -> None:
+           accession_bound: float, bits: np.ndarray) -> None:
     """States begin..end-1 of run r this month: their events added as bits to `bits` (see EVENTS,
     TALLIES), and applied to their attributes. `draws` are the month's draws as 32-bit integers, shape (processes,
-    runs, states); z the log-odds from `announcement_logits` and `announce_bound` an upper bound of the
-    monthly announcement probabilities (1 when unknown): the exact probability is computed only for draws
-    below it. A non-party's accession log-odds are computed only for a draw below their bound
-    (rules.accession_bound), so most non-parties cost one comparison."""
+    runs, states); z the log-odds from `announcement_logits`. The bounds are upper bounds of the monthly
+    announcement and accession probabilities (1 when unknown): the exact probability is computed only for
+    draws below them, so with rules.accession_bound a non-party's accession log-odds are computed only on
+    its rare low draws."""
     status, status_month, junta = arrays[STATUS], arrays[STATUS_MONTH], arrays[JUNTA]
     # every array taken from the tuple once, not once per state (each take costs a reference count)
     coup_rate, coup_factor, last_attempt, patrons = arrays[COUP_RATE], arrays[COUP_FACTOR], arrays[LAST_ATTEMPT], \
@@ -179,7 +179,6 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
     turnover, regime_change, strengths, targets = arrays[TURNOVER], arrays[REGIME_CHANGE], arrays[PATRON_STRENGTH], \
         arrays[PATRON_TARGET]
     ideal = arrays[IDEAL_POINT]
-    accession_bound = rules.accession_bound(p)
     for s in range(begin, end):
         code, events = status[r, s], 0
         # coups and regimes; a monthly probability never exceeds its annual one, which bounds the draw
@@ -271,4 +270,4 @@ def advance_run(p: Any, r: int, month: int, arrays: tuple, african: np.ndarray, 
                               hostility, africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio,
                               junta_ratio, lead_count, z)
     decide(p, r, 0, states, month, arrays, african, hostility, mean_ideal, draws, z, rules.monthly_from_logit(top),
-           bits)
+           rules.accession_bound(p), bits)

@@ -93,7 +93,8 @@ class IccModel(mesa.Model):
         self.draws = np.zeros((len(PROCESSES), 1, self.static.size), dtype=np.uint32)
         # the agents' shared structure: references to the arrays above and the state's, the month and the
         # world levels (copied in every month: the model replaces them rather than writing into them)
-        self._clock, self._world, self._legitimacy = np.zeros(1, dtype=np.int64), np.zeros(1), np.ones(1)
+        self._clock, self._world, self._legitimacy = np.zeros(1, dtype=np.int64), np.zeros(2), np.ones(1)
+        self._world[1] = rules.accession_bound(self.numbers)  # fixed: a run keeps its parameters
         self._hostility, self._campaign = self.state.hostility.copy(), self.state.campaign.copy()
         self.context = AgentContext(self.numbers, self.arrays, self.static.african, self.static.first,
                                     self.static.membership, self.static.membership_lead, self._hostility,

@@ -121,11 +121,12 @@ def step(p: Params, arrays: tuple, draws: list[list[float]], z: list[float], afr
     numbers = np.array(draws, dtype=float).reshape(6, 1, n)
     bits = np.zeros((1, n), dtype=np.int16)
     decide.decide(rules.numbers(p), 0, 0, n, MONTH, arrays, np.array(african or [False] * n), HOSTILITY,
-                  np.zeros(1), np.ceil(numbers / decide.TO_UNIT).astype(np.uint32), np.array(z, dtype=float), 1.0, bits)
+                  np.zeros(1), np.ceil(numbers / decide.TO_UNIT).astype(np.uint32), np.array(z, dtype=float), 1.0,
+                  rules.accession_bound(rules.numbers(p)), bits)
     return int(bits[0, 0])
 
 
-HOSTILITY = np.array([0.0, 1.0, 1.0, 0.0, 0.5])  # per patron code (datasets.PATRON_CODES): none, RUS, USA_ISR, FRA_EU, CHN
+HOSTILITY = np.array([0.0, 1.0, 1.0, 0.0, 0.5])  # per patron code: NONE, RUS, USA_ISR, FRA_EU, CHN (datasets)
 
 
 def test_a_non_party_accedes_on_a_draw_below_its_monthly_accession_probability() -> None:
