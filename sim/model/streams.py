@@ -18,6 +18,10 @@ of numpy.random.SFC64(SeedSequence(root, spawn_key=(i, k))).random_raw(), and a 
 import numba
 import numpy as np
 
+from sim.model import compiled
+
+compiled.refresh()  # before any of the model's compiled functions can run (see sim.model.compiled)
+
 PROCESSES = ("coups", "regimes", "announcements", "notifications", "revocations", "accessions")
 WARM_UP = 12  # outputs NumPy's SFC64 discards after seeding
 CARRY = 4  # position of the unread high half of the last output in a generator's state row
