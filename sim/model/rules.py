@@ -18,6 +18,7 @@ from sim.core.params import Params
 from sim.model import compiled
 
 compiled.refresh()  # before any of the model's compiled functions can run (see sim.model.compiled)
+
 NOTICE_MONTHS = 12  # Rome Statute Art. 127(1): effect one year after notification
 ENTRY_MONTHS = 3  # Art. 126(2): first day of the month after the 60th day from deposit, about 3 months
 
