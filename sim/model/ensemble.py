@@ -82,8 +82,7 @@ class Batch:
         self.state = initial_state(world, scenario, runs)
         self.month = scenario.start
         self._table = np.tile(np.array(numbers(scenario.params)), (runs, 1)) if table is None else table
-        self._rates = legitimacy_rates(self._table)  # the court's legitimacy moves at each run's own rates
-        self.state.legitimacy = at_start_each(self._rates, scenario.start)
+        self.state.legitimacy = at_start_each(legitimacy_rates(self._table), scenario.start)  # each run's own rates
         self._schedule = dynamics.schedule(scenario, static)
         self._generators = seed_states(seed, indices)
         self._drawn = 0
@@ -115,12 +114,10 @@ class Batch:
             numba.set_num_threads(self.threads)
         month(self._table, self.month, t, state.arrays(), static.african, static.first, static.membership,
               static.membership_lead, state.hostility, state.africa_bias, state.campaign, state.legitimacy,
-              self._generators,
-              self._drawn % 2 == 1, self._draws, bits, *self._view, self._z, static.population,
-              self._world_population, self.counts, self.totals, self.ints, self.floats)
+              static.bloc_members, arrests, float(state.sanctions), self._generators, self._drawn % 2 == 1,
+              self._draws, bits, self._view, self._z, static.population, self._world_population, self.counts,
+              self.totals, self.ints, self.floats)
         self._drawn += static.size
-        dynamics.update_legitimacy(state, static, self._rates, bits, self.counts, arrests)
-        self.floats[0, :, t] = state.legitimacy
         return bits, self.counts
 
     def run(self) -> "Batch":

@@ -19,6 +19,7 @@ from sim.model.streams import draw_month
 
 INT_MEASURES, FLOAT_MEASURES = MEASURES[:8], MEASURES[8:]  # the counts, then legitimacy and population share
 EXITS, FURTHER, ENTERED = CODES.index("withdrawn"), CODES.index("further_exit"), CODES.index("entered_into_force")
+ANNOUNCED_CODE = CODES.index("announced")
 EVENT_MASK = (1 << len(EVENTS)) - 1  # the logged events, not the tallies
 
 
@@ -65,55 +66,53 @@ def record_all(t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarray, 
 
 @numba.njit(cache=True, inline="always")
 def _run_month(r: int, table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
-               africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
-               patron_ratio,
-               junta_ratio, lead_count, z, population, world_population, counts, totals, ints,
-               floats) -> None:
+               africa_bias, campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws, bits,
+               view, z, population, world_population, counts, totals, ints, floats) -> None:
     """One month of run r at its parameters (row r of `table`): draw, decide, count its events, record its
-    measures."""
+    measures, then move its court's legitimacy (rules.legitimacy_next: the run's own episodes and entries into
+    force, the month's arrests and sanctions) and record it."""
+    p = rules.numbers_at(table, r)
     draw_month(generators, r, high_first, draws)
-    decide.advance_run(rules.numbers_at(table, r), r, month, arrays, african, first, membership, membership_lead,
-                       hostility, africa_bias,
-                       campaign, legitimacy, draws, bits, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count,
-                       z[r])
+    decide.advance_run(p, r, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+                       campaign, legitimacy, draws, bits, view[0], view[1], view[2], view[3], view[4], z[r])
     record(r, t, arrays[decide.STATUS], arrays[decide.JUNTA], bits, population, world_population, counts, totals,
            ints, floats)
+    episodes = rules.episode_count(bits, r, 1 << ANNOUNCED_CODE, bloc_members) if counts[r, ANNOUNCED_CODE] else 0
+    legitimacy[r] = rules.legitimacy_next(p, legitimacy[r], episodes, counts[r, ENTERED], arrests[r], sanctions)
+    floats[0, r, t] = legitimacy[r]
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
 def month_parallel(table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
-                   africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
-                   patron_ratio, junta_ratio, lead_count, z, population, world_population, counts,
-                   totals, ints, floats) -> None:
+                   africa_bias, campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws,
+                   bits, view, z, population, world_population, counts, totals, ints, floats) -> None:
     """Month `month` (column t of the measures) of every run, runs spread over the threads; run r's
-    parameters are row r of `table` (see sim.model.rules.numbers_at)."""
+    parameters are row r of `table` (see sim.model.rules.numbers_at). `view` holds the scratch arrays of the
+    runs' peer views (decide.peer_view); `arrests` (one value per run) and `sanctions` are the month's, for the
+    legitimacy rule."""
     for r in numba.prange(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
-                   campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
-                   junta_ratio, lead_count, z, population, world_population, counts, totals, ints,
-                   floats)
+                   campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws, bits, view, z,
+                   population, world_population, counts, totals, ints, floats)
 
 
 @numba.njit(cache=True, nogil=True)
 def month_serial(table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
-                 africa_bias, campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio,
-                 patron_ratio, junta_ratio, lead_count, z, population, world_population, counts,
-                 totals, ints, floats) -> None:
+                 africa_bias, campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws,
+                 bits, view, z, population, world_population, counts, totals, ints, floats) -> None:
     """`month_parallel` on the calling thread, on views of its arrays that count no references (as the
     parallel loop's are: see sim.model.borrow)."""
     table, arrays, african, first, membership, membership_lead = borrowed(table), borrowed(arrays), \
         borrowed(african), borrowed(first), borrowed(membership), borrowed(membership_lead)
     hostility, campaign, legitimacy, generators, draws, bits = borrowed(hostility), borrowed(campaign), \
         borrowed(legitimacy), borrowed(generators), borrowed(draws), borrowed(bits)
-    mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count = borrowed(mean_ideal), borrowed(bloc_ratio), \
-        borrowed(patron_ratio), borrowed(junta_ratio), borrowed(lead_count)
+    bloc_members, arrests, view = borrowed(bloc_members), borrowed(arrests), borrowed(view)
     z, population, counts, totals, ints, floats = borrowed(z), borrowed(population), \
         borrowed(counts), borrowed(totals), borrowed(ints), borrowed(floats)
     for r in range(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
-                   campaign, legitimacy, generators, high_first, draws, bits, mean_ideal, bloc_ratio, patron_ratio,
-                   junta_ratio, lead_count, z, population, world_population, counts, totals, ints,
-                   floats)
+                   campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws, bits, view, z,
+                   population, world_population, counts, totals, ints, floats)
 
 
 @numba.njit(cache=True, inline="always")

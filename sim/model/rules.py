@@ -164,39 +164,58 @@ def legitimacy_rates(table: np.ndarray) -> Any:
 
 def next_legitimacy(p: Any, legitimacy: np.ndarray, *, episodes: np.ndarray, accessions: np.ndarray,
                     arrests: np.ndarray, sanctions: float) -> np.ndarray:
-    """Court legitimacy relaxes to 1, falls with withdrawal episodes and sanctions, rises with accessions and
-    arrests (one value per run). An episode is charged once, when announced (see `episodes`); the exit
-    taking effect a year or more later is not charged again. `p` holds the LEGITIMACY_PARAMETERS, as
-    numbers (Params) or one per run (`legitimacy_rates`)."""
+    """`legitimacy_next` for each run of `legitimacy`; `p` holds the LEGITIMACY_PARAMETERS, as numbers
+    (Params) or one per run (`legitimacy_rates`). For the Mesa model and the record's replay: the ensemble
+    calls the rule inside its compiled month."""
+    values = [np.broadcast_to(np.asarray(getattr(p, name), dtype=float), legitimacy.shape)
+              for name in LEGITIMACY_PARAMETERS]
+    return np.array([legitimacy_next(LegitimacyRates(*(float(v[r]) for v in values)), float(legitimacy[r]),
+                                     int(episodes[r]), int(accessions[r]), float(arrests[r]), float(sanctions))
+                     for r in range(legitimacy.shape[0])])
+
+
+@jit
+def legitimacy_next(p: Any, legitimacy: float, episodes: int, accessions: int, arrests: float,
+                    sanctions: float) -> float:
+    """Court legitimacy a month later: it relaxes to 1, falls with withdrawal episodes and sanctions, rises
+    with accessions and arrests. An episode is charged once, when announced (see `episodes`); the exit
+    taking effect a year or more later is not charged again. `p` has the LEGITIMACY_PARAMETERS as fields."""
     change = ((1.0 - legitimacy) / p.legitimacy_tau_months - p.lam_exit * episodes - p.lam_sanc * sanctions
               + p.lam_acc * accessions + p.lam_arrest * arrests)
-    return np.clip(legitimacy + change, 0.0, 1.0)
+    return min(max(legitimacy + change, 0.0), 1.0)
 
 
-@numba.njit(cache=True, nogil=True)
 def episodes(announcers: np.ndarray, bloc_members: np.ndarray) -> np.ndarray:
     """Withdrawal episodes per run in a month: the month's announcing states (runs, states) grouped so that
-    states sharing a bloc form one episode (the AES trio's joint statement; the AU members' October 2016
-    wave), each state outside any shared bloc its own: the connected groups of the announcers, linked by a
-    shared bloc. `bloc_members` is (states, blocs)."""
-    runs, states = announcers.shape
-    counts = np.zeros(runs, dtype=np.int64)
-    chosen = np.empty(states, dtype=np.int64)  # the run's announcers
+    states sharing a bloc form one episode (see `episode_count`)."""
+    flags = announcers.astype(np.int16)
+    return np.array([episode_count(flags, r, 1, bloc_members) if flags[r].any() else 0 for r in range(len(flags))],
+                    dtype=np.int64)
+
+
+@jit
+def episode_count(bits: np.ndarray, r: int, bit: int, bloc_members: np.ndarray) -> int:
+    """Withdrawal episodes among run r's announcing states (those with `bit` set in row r of the event bits,
+    runs x states): states sharing a bloc form one episode (the AES trio's joint statement; the AU members'
+    October 2016 wave), each state outside any shared bloc its own: the connected groups of the announcers,
+    linked by a shared bloc. `bloc_members` is (states, blocs)."""
+    states = bits.shape[1]
+    chosen = np.empty(states, dtype=np.int64)  # the announcers
     group = np.empty(states, dtype=np.int64)  # each announcer's group, by union of groups (a forest of roots)
-    for r in range(runs):
-        found = 0
-        for s in range(states):
-            if announcers[r, s]:
-                chosen[found], group[found] = s, found
-                found += 1
-        for i in range(found):
-            for j in range(i):
-                if _share_a_bloc(bloc_members, chosen[i], chosen[j]):
-                    a, b = _root(group, i), _root(group, j)
-                    group[max(a, b)] = min(a, b)
-        for i in range(found):
-            counts[r] += _root(group, i) == i
-    return counts
+    found = 0
+    for s in range(states):
+        if bits[r, s] & bit:
+            chosen[found], group[found] = s, found
+            found += 1
+    for i in range(found):
+        for j in range(i):
+            if _share_a_bloc(bloc_members, chosen[i], chosen[j]):
+                a, b = _root(group, i), _root(group, j)
+                group[max(a, b)] = min(a, b)
+    count = 0
+    for i in range(found):
+        count += _root(group, i) == i
+    return count
 
 
 @numba.njit(cache=True, inline="always")

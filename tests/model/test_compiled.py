@@ -33,6 +33,6 @@ def test_stale_compiled_functions_are_dropped_and_fresh_ones_kept(tmp_path: Path
 
 def test_the_checked_folder_is_the_one_numba_caches_the_model_in() -> None:
     """The locator the check uses agrees with where Numba keeps the model's compiled functions."""
-    folders = {Path(f._cache._cache_path) for f in (rules.episodes, kernel.month_serial, streams.draw_month)}
+    folders = {Path(f._cache._cache_path) for f in (rules.episode_count, kernel.month_serial, streams.draw_month)}
     assert folders == {compiled.cache_directory()}
     assert (compiled.cache_directory() / compiled.STAMP).read_text() == compiled.sources_digest()
