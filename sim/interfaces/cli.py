@@ -361,12 +361,13 @@ def _run(args: argparse.Namespace) -> int:
         results = _ensemble(chosen, args, posterior, preload="sim.outputs.render")
         from sim.outputs import render
         with cf.ThreadPoolExecutor(1) as writer:  # the manifest's git queries, then the tables' writing and
-            # hashing, run beside the summary, exits.csv and the figures
+            # hashing, in this order, beside the summary, exits.csv and the figures
             manifest = writer.submit(run_manifest, [chosen], [results], args.runs, args.seed, started, posterior)
+            tables_written = _write_results(writer, staged.path, results)
             tables = _scenario_tables(chosen.name, results)
             exits = _write_exits(staged.path, results, chosen)
-            written = writer.submit(lambda: record(staged.path, sorted([exits, *_write_results(staged.path, tables,
-                                                                                                results)])))
+            tables_written += _write_tables(writer, staged.path, {"summary": tables.summary})
+            written = writer.submit(lambda: record(staged.path, sorted([exits, *_written(tables_written)])))
             render.plot(folders.ResultFolder(staged.path, "run", manifest.result(), [tables]), None, ("png",),
                         "single", staged.path / "figures")
             seal(staged.path, _finished(manifest.result(), started), written.result())  # every table of the folder
@@ -403,7 +404,8 @@ def _compare(args: argparse.Namespace) -> int:
                 results.append(_ensemble(scenario, args, posterior, preload="sim.outputs.render"))
                 tables.append(_scenario_tables(label, results[-1]))
                 _write_exits(folder / label, results[-1], scenario)
-                written.append(writer.submit(_write_results, folder / label, tables[-1], results[-1]))
+                written += _write_results(writer, folder / label, results[-1])
+                written += _write_tables(writer, folder / label, {"summary": tables[-1].summary})
             table = comparison_table(labels, results, scenarios=chosen)
             written.append(writer.submit(write_csv, folder / "comparison.csv", table))
             manifest = run_manifest(chosen, results, args.runs, args.seed, started, posterior)
@@ -550,17 +552,32 @@ def _write_exits(folder: Path, results: "Results", chosen: "Scenario") -> Path:
     return write_csv(folder / "exits.csv", exits_table(results, chosen))
 
 
-def _write_results(folder: Path, tables: Any, results: "Results") -> list[Path]:
-    """A scenario's tables and, under the posterior, the variance split; returns the files written. Arrow
-    writes the large tables without holding the interpreter lock, so this runs beside the figures (which
-    read none of these files)."""
-    from sim.store.output import write_csv, write_table
+def _write_results(writer: cf.Executor, folder: Path, results: "Results") -> "list[cf.Future]":
+    """A scenario's run tables and, under the posterior, the variance split, written on the writer thread
+    (see `_write_tables`)."""
+    from sim.store.output import write_csv
     from sim.store.summary import variance_split
-    written = [path for name in ("runs", "timeseries", "events", "summary")
-               for path in write_table(folder, name, getattr(tables, name))]
+    futures = _write_tables(writer, folder, {name: getattr(results, name) for name in ("runs", "timeseries", "events")})
     if "draw" in results.runs:
-        written.append(write_csv(folder / "variance.csv", variance_split(results.runs)))
-    return written
+        futures.append(writer.submit(lambda: (write_csv(folder / "variance.csv", variance_split(results.runs)),)))
+    return futures
+
+
+def _write_tables(writer: cf.Executor, folder: Path, frames: dict[str, "pd.DataFrame"]) -> "list[cf.Future]":
+    """Each frame as Parquet and CSV (sim.store.output.write_table) on the writer thread; each future gives
+    the files written. Arrow writes without holding the interpreter lock, so the tables are written beside the
+    summary and the figures (which read none of these files), from Arrow tables taken here: pandas frames are
+    not safe to read on two threads at once, and an Arrow table shares the frame's memory."""
+    import pyarrow as pa
+
+    from sim.store.output import write_table
+    return [writer.submit(write_table, folder, name, pa.Table.from_pandas(frame, preserve_index=False))
+            for name, frame in frames.items()]
+
+
+def _written(futures: "list[cf.Future]") -> list[Path]:
+    """The files the futures of `_write_tables` and `_write_results` wrote."""
+    return [path for future in futures for path in future.result()]
 
 
 def _finished(manifest: dict, started: float) -> dict:
