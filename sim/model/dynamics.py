@@ -16,6 +16,8 @@ from sim.model.scenario import Scenario
 from sim.model.state import ACCEDING, ANNOUNCED, NON_PARTY, NOTIFIED, PARTY, WITHDRAWN, SimState, Static
 
 CODES = EVENTS + TALLIES
+ANNOUNCED_CODE, ENTERED_CODE = CODES.index("announced"), CODES.index("entered_into_force")
+ANNOUNCED_BIT = 1 << ANNOUNCED_CODE
 MEASURES = ("parties", "announced", "notified", "withdrawn", "exits", "further_exits", "accessions", "juntas",
             "legitimacy", "population_share")
 
@@ -146,18 +148,29 @@ def count(bits: np.ndarray, codes: int) -> np.ndarray:
     return counts
 
 
-def update_legitimacy(state: SimState, static: Static, p: Params | rules.LegitimacyRates, bits: np.ndarray,
-                      counts: np.ndarray, arrests: np.ndarray) -> None:
-    """The month's change of legitimacy: one charge per withdrawal episode announced (sim.rules.episodes);
-    `p`'s legitimacy parameters are numbers or one per run (rules.legitimacy_rates)."""
-    announcers = (bits & (1 << CODES.index("announced"))) != 0
-    state.legitimacy = rules.next_legitimacy(
-        p, state.legitimacy,
-        episodes=rules.episodes(announcers, static.bloc_members),
-        accessions=counts[:, CODES.index("entered_into_force")],
-        arrests=arrests,
-        sanctions=state.sanctions,
-    )
+def update_legitimacy(state: SimState, static: Static, p: Params, bits: np.ndarray, counts: np.ndarray,
+                      arrests: np.ndarray) -> None:
+    """The month's change of each run's legitimacy, in place (see `run_legitimacy`): the Mesa model's step
+    (the ensemble's compiled month calls `run_legitimacy` itself)."""
+    _legitimacy_month(rules.numbers(p), bits, static.bloc_members, counts, state.legitimacy, arrests,
+                      float(state.sanctions))
+
+
+@numba.njit(cache=True, inline="always")
+def run_legitimacy(p: Any, r: int, bits: np.ndarray, bloc_members: np.ndarray, counts: np.ndarray,
+                   legitimacy: np.ndarray, arrests: np.ndarray, sanctions: float) -> float:
+    """Run r's legitimacy a month later (rules.legitimacy_next): one charge per withdrawal episode announced
+    this month (rules.episode_count), its entries into force (counted per code in `counts`), the month's
+    arrests and sanctions."""
+    episodes = rules.episode_count(bits, r, ANNOUNCED_BIT, bloc_members) if counts[r, ANNOUNCED_CODE] else 0
+    return rules.legitimacy_next(p, legitimacy[r], episodes, counts[r, ENTERED_CODE], arrests[r], sanctions)
+
+
+@numba.njit(cache=True)
+def _legitimacy_month(p: Any, bits: np.ndarray, bloc_members: np.ndarray, counts: np.ndarray, legitimacy: np.ndarray,
+                      arrests: np.ndarray, sanctions: float) -> None:
+    for r in range(legitimacy.shape[0]):
+        legitimacy[r] = run_legitimacy(p, r, bits, bloc_members, counts, legitimacy, arrests, sanctions)
 
 
 def measures(state: SimState, static: Static, totals: np.ndarray) -> dict[str, np.ndarray]:

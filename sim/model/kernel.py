@@ -10,7 +10,7 @@ thread, for callers that parallelise elsewhere.
 import numba
 import numpy as np
 
-from sim.model import decide, rules
+from sim.model import decide, dynamics, rules
 from sim.model.borrow import borrowed
 from sim.model.decide import EVENTS
 from sim.model.dynamics import CODES, MEASURES
@@ -19,7 +19,6 @@ from sim.model.streams import draw_month
 
 INT_MEASURES, FLOAT_MEASURES = MEASURES[:8], MEASURES[8:]  # the counts, then legitimacy and population share
 EXITS, FURTHER, ENTERED = CODES.index("withdrawn"), CODES.index("further_exit"), CODES.index("entered_into_force")
-ANNOUNCED_CODE = CODES.index("announced")
 EVENT_MASK = (1 << len(EVENTS)) - 1  # the logged events, not the tallies
 
 
@@ -69,16 +68,14 @@ def _run_month(r: int, table, month, t, arrays, african, first, membership, memb
                africa_bias, campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws, bits,
                view, z, population, world_population, counts, totals, ints, floats) -> None:
     """One month of run r at its parameters (row r of `table`): draw, decide, count its events, record its
-    measures, then move its court's legitimacy (rules.legitimacy_next: the run's own episodes and entries into
-    force, the month's arrests and sanctions) and record it."""
+    measures, then move its court's legitimacy (dynamics.run_legitimacy) and record it."""
     p = rules.numbers_at(table, r)
     draw_month(generators, r, high_first, draws)
     decide.advance_run(p, r, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                        campaign, legitimacy, draws, bits, view[0], view[1], view[2], view[3], view[4], z[r])
     record(r, t, arrays[decide.STATUS], arrays[decide.JUNTA], bits, population, world_population, counts, totals,
            ints, floats)
-    episodes = rules.episode_count(bits, r, 1 << ANNOUNCED_CODE, bloc_members) if counts[r, ANNOUNCED_CODE] else 0
-    legitimacy[r] = rules.legitimacy_next(p, legitimacy[r], episodes, counts[r, ENTERED], arrests[r], sanctions)
+    legitimacy[r] = dynamics.run_legitimacy(p, r, bits, bloc_members, counts, legitimacy, arrests, sanctions)
     floats[0, r, t] = legitimacy[r]
 
 
