@@ -395,8 +395,10 @@ def world_map(folder: ResultFolder) -> list[Figure]:
                 [map_path(p) for _, p in polygons], facecolors=[rows.at[iso3, "fill"] for iso3, _ in polygons],
                 edgecolors=["white" if party else "#999999" for party in inside], linewidths=0.2, gid="states"))
             non_party = [map_path(p) for iso3, p in polygons if rows.at[iso3, "status"] not in IN_STATUTE]
-            ax.add_collection(PathCollection(non_party, facecolors="none", edgecolors="#a0a0a0", linewidths=0,
-                                             hatch="////", gid="non-party hatching"))
+            # one compound path: Agg draws the hatch pattern once per path, and the states do not overlap
+            ax.add_collection(PathCollection([MplPath.make_compound_path(*non_party)] if non_party else [],
+                                             facecolors="none", edgecolors="#a0a0a0", linewidths=0, hatch="////",
+                                             gid="non-party hatching"))
             pending = [map_path(p) for iso3, p in polygons if rows.at[iso3, "status"] == "notified"]
             ax.add_collection(PathCollection(pending, facecolors="none", edgecolors="black", linewidths=0.8,
                                              gid="pending"))
