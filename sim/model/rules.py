@@ -158,15 +158,16 @@ LegitimacyRates = collections.namedtuple("LegitimacyRates", LEGITIMACY_PARAMETER
 
 def legitimacy_rates(table: np.ndarray) -> Any:
     """The legitimacy parameters of each run of a table of parameter sets (see `numbers_at`) as arrays (one
-    value per run): what `next_legitimacy` takes for runs that differ in them."""
+    value per run): what the record's replay (sim.model.legitimacy.at_start_each) takes for runs that differ in
+    them."""
     return LegitimacyRates(*(table[:, Numbers._fields.index(name)].copy() for name in LEGITIMACY_PARAMETERS))
 
 
 def next_legitimacy(p: Any, legitimacy: np.ndarray, *, episodes: np.ndarray, accessions: np.ndarray,
                     arrests: np.ndarray, sanctions: float) -> np.ndarray:
     """`legitimacy_next` for each run of `legitimacy`; `p` holds the LEGITIMACY_PARAMETERS, as numbers
-    (Params) or one per run (`legitimacy_rates`). For the Mesa model and the record's replay: the ensemble
-    calls the rule inside its compiled month."""
+    (Params) or one per run (`legitimacy_rates`). For the record's replay (sim.model.legitimacy): the
+    ensemble and the Mesa model call the rule in compiled code (sim.model.dynamics.run_legitimacy)."""
     values = [np.broadcast_to(np.asarray(getattr(p, name), dtype=float), legitimacy.shape)
               for name in LEGITIMACY_PARAMETERS]
     return np.array([legitimacy_next(LegitimacyRates(*(float(v[r]) for v in values)), float(legitimacy[r]),

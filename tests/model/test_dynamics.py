@@ -8,7 +8,7 @@ import numpy as np
 from sim.core.months import parse_month
 from sim.data import datasets
 from sim.data.world import build_world
-from sim.model import dynamics, scenario
+from sim.model import dynamics, rules, scenario
 from sim.model.ensemble import Batch, run_ensemble, world_for
 from sim.model.state import static_from
 
@@ -86,6 +86,28 @@ def test_zero_announcement_hazard_means_no_new_exits(baseline: scenario.Scenario
         withdrawn |= (bits & codes["withdrawn"]) != 0
     pending = static.index(["NER", "BFA", "MLI", "VEN", "TCD"])
     assert withdrawn.any() and not np.delete(withdrawn, pending, axis=1).any()
+
+
+def test_the_compiled_month_moves_each_runs_legitimacy_by_the_rule(baseline: scenario.Scenario) -> None:
+    """After each month, every run's legitimacy is the rule (rules.next_legitimacy) applied to its value
+    before, with that month's withdrawal episodes (its announcers grouped by shared bloc) and entries into
+    force, as read from the month's event bits: what the compiled month computes run by run."""
+    world = world_for(baseline)
+    static = static_from(world)
+    batch = Batch(world, static, baseline, 3, np.arange(40))
+    charged = entered = 0
+    while batch.month < baseline.end:
+        before = batch.state.legitimacy.copy()
+        bits, counts = batch.step()
+        announcers = (bits & dynamics.ANNOUNCED_BIT) != 0
+        episodes = rules.episodes(announcers, static.bloc_members)
+        expected = rules.next_legitimacy(baseline.params, before, episodes=episodes,
+                                         accessions=counts[:, dynamics.ENTERED_CODE], arrests=np.zeros(40),
+                                         sanctions=batch.state.sanctions)
+        assert np.array_equal(batch.state.legitimacy, expected)
+        assert np.array_equal(batch.floats[0, :, batch.month - baseline.start], expected)
+        charged, entered = charged + episodes.sum(), entered + counts[:, dynamics.ENTERED_CODE].sum()
+    assert charged > 0 and entered > 0  # both terms were exercised
 
 
 LEGAL = {  # event -> statuses it may leave from, and the status it leads to
