@@ -183,7 +183,7 @@ def measures(state: SimState, static: Static, totals: np.ndarray) -> dict[str, n
         "withdrawn": counts[:, WITHDRAWN],
         "exits": totals[:, CODES.index("withdrawn")].copy(),
         "further_exits": totals[:, CODES.index("further_exit")].copy(),
-        "accessions": totals[:, CODES.index("entered_into_force")].copy(),
+        "accessions": totals[:, ENTERED_CODE].copy(),
         "juntas": counts[:, -1],
         "legitimacy": state.legitimacy.copy(),
         "population_share": population / static.population.sum(),

@@ -1,8 +1,8 @@
 """The ensemble's compiled month: for every run, its random numbers, its decisions (sim.model.decide), its event
-counts and its measures, in one pass over the run's states.
+counts and its measures, in one pass over the run's states, then its court's legitimacy.
 
-Runs are independent within a month (scenario events and world levels are applied before, the court's
-legitimacy after), so the loop over runs is parallel (Numba `prange`); each run writes only its own rows,
+Runs are independent within a month (scenario events and world levels are applied before; each run's
+legitimacy moves on its own events), so the loop over runs is parallel (Numba `prange`); each run writes only its own rows,
 which is why the results are the same for any number of threads. `month_serial` is the same loop on one
 thread, for callers that parallelise elsewhere.
 """
@@ -13,12 +13,12 @@ import numpy as np
 from sim.model import decide, dynamics, rules
 from sim.model.borrow import borrowed
 from sim.model.decide import EVENTS
-from sim.model.dynamics import CODES, MEASURES
+from sim.model.dynamics import CODES, ENTERED_CODE, MEASURES
 from sim.model.state import ANNOUNCED, NOTIFIED, PARTY, WITHDRAWN
 from sim.model.streams import draw_month
 
 INT_MEASURES, FLOAT_MEASURES = MEASURES[:8], MEASURES[8:]  # the counts, then legitimacy and population share
-EXITS, FURTHER, ENTERED = CODES.index("withdrawn"), CODES.index("further_exit"), CODES.index("entered_into_force")
+EXITS, FURTHER = CODES.index("withdrawn"), CODES.index("further_exit")
 EVENT_MASK = (1 << len(EVENTS)) - 1  # the logged events, not the tallies
 
 
@@ -49,7 +49,7 @@ def record(r: int, t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarr
         counts[r, code] = month_counts[code]
         totals[r, code] += month_counts[code]
     ints[0, r, t], ints[1, r, t], ints[2, r, t], ints[3, r, t] = parties, announced, notified, withdrawn
-    ints[4, r, t], ints[5, r, t], ints[6, r, t] = totals[r, EXITS], totals[r, FURTHER], totals[r, ENTERED]
+    ints[4, r, t], ints[5, r, t], ints[6, r, t] = totals[r, EXITS], totals[r, FURTHER], totals[r, ENTERED_CODE]
     ints[7, r, t] = juntas
     floats[1, r, t] = inside / world_population
 
