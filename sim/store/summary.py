@@ -1,5 +1,7 @@
 """Quantile summaries of an ensemble's time series."""
 
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -11,16 +13,26 @@ QUANTILES = {"q05": 0.05, "q25": 0.25, "median": 0.5, "q75": 0.75, "q95": 0.95}
 
 def summarise(timeseries: pd.DataFrame) -> pd.DataFrame:
     """Per month and measure: the median and the 5/25/75/95 % quantiles over runs (every run has every
-    month). One quantile call per measure over a (month, run) array, not one per month."""
+    month). One quantile call per measure over a (month, run) array, not one per month, on rows sorted
+    first: the same order statistics, found faster."""
     codes, months = pd.factorize(timeseries["month"], sort=True)
-    order = np.argsort(codes, kind="stable")  # rows grouped by month
-    shape = (len(months), len(codes) // max(len(months), 1))
+    by_month = _by_month(codes, len(months))
     levels = list(QUANTILES.values())
-    table = np.stack([np.quantile(timeseries[m].to_numpy(dtype=float)[order].reshape(shape), levels, axis=1).T
+    table = np.stack([np.quantile(np.sort(by_month(timeseries[m].to_numpy(dtype=float)), axis=1), levels, axis=1).T
                       for m in MEASURES], axis=1)  # (month, measure, quantile)
     return pd.DataFrame({"month": np.repeat(np.asarray(months, dtype=object), len(MEASURES)),
                          "measure": np.tile(np.array(MEASURES, dtype=object), len(months)),
                          **{name: table[:, :, q].reshape(-1) for q, name in enumerate(QUANTILES)}})
+
+
+def _by_month(codes: np.ndarray, months: int) -> Callable[[np.ndarray], np.ndarray]:
+    """A column's values as a (month, run) array, given each row's month code: a transposed copy when
+    the rows come run by run, each run's months in order (as the ensemble writes them), else a gather."""
+    runs = len(codes) // max(months, 1)
+    if np.array_equal(codes, np.tile(np.arange(months), runs)):
+        return lambda values: np.ascontiguousarray(values.reshape(runs, months).T)
+    order = np.argsort(codes, kind="stable")  # rows grouped by month
+    return lambda values: values[order].reshape(months, runs)
 
 
 VARIANCE_OUTCOMES = {"parties_end": "States Parties at the horizon", "further_exits": "further exits by the horizon"}

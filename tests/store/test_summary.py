@@ -14,6 +14,20 @@ def test_quantiles_per_month_and_measure() -> None:
     assert (row["q05"], row["q25"], row["median"], row["q75"], row["q95"]) == (1.2, 2.0, 3.0, 4.0, 4.8)
 
 
+
+def test_each_month_gets_numpys_quantiles_of_its_runs_in_any_row_order() -> None:
+    rng = np.random.default_rng(4)
+    months = ["2030-01", "2030-02", "2030-03"]
+    frame = pd.DataFrame({"run": np.repeat(np.arange(41), 3), "month": months * 41,
+                          **{m: rng.normal(size=123) for m in MEASURES}})  # run by run, months in order
+    levels = [0.05, 0.25, 0.5, 0.75, 0.95]
+    expected = [np.quantile(frame.loc[frame["month"] == month, "legitimacy"], levels) for month in months]
+    for rows in (frame, frame.sample(frac=1.0, random_state=2)):  # the ensemble's order, and shuffled
+        summary = summarise(rows)
+        got = summary[summary["measure"] == "legitimacy"][["q05", "q25", "median", "q75", "q95"]].to_numpy()
+        assert summary["month"].unique().tolist() == months
+        assert (got == np.array(expected)).all()  # exactly: the same order statistics
+
 def _runs(parties: list[float]) -> pd.DataFrame:
     return pd.DataFrame({"run": range(len(parties)), "draw": [i // 2 for i in range(len(parties))],
                          "parties_end": parties, "further_exits": [0.0] * len(parties)})
