@@ -119,16 +119,15 @@ def build_world(as_of: dt.date, params: Params | None = None) -> World:
 def _status(day: pd.Timestamp) -> pd.DataFrame:
     events = datasets.icc_status()
     events = events[events["date"] <= day].sort_values(["iso3", "date"], kind="stable")
-    rows = {}
-    for iso3, group in events.groupby("iso3"):
-        row: dict[str, object] = {"status": "non_party"}
-        for event, date in zip(group["event"], group["date"]):
-            row[event] = date
-            if not (event == "announced" and row["status"] == "notified"):  # South Africa 2016 notified first
-                row["status"] = _TRANSITIONS[event]
+    rows: dict[str, dict[str, object]] = {}
+    for iso3, event, date in zip(events["iso3"], events["event"], events["date"]):  # state by state, in date order
+        row = rows.setdefault(iso3, {"status": "non_party"})
+        row[event] = date
+        if not (event == "announced" and row["status"] == "notified"):  # South Africa 2016 notified first
+            row["status"] = _TRANSITIONS[event]
+    for row in rows.values():
         if row["status"] == "notified":
             row["effective"] = pd.Timestamp(one_year_after(row["notified"].date()))
-        rows[iso3] = row
     columns = ["status", "deposit", "entry_into_force", "announced", "notified", "effective"]
     frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns)
     frame = frame.reindex(datasets.states()["iso3"])
@@ -180,7 +179,7 @@ def _coups(day: pd.Timestamp, params: Params) -> pd.DataFrame:
     codes = datasets.states()["iso3"]
     counts = window.groupby("iso3").size().reindex(codes, fill_value=0)
     months = pd.period_range(begin, day, freq="M").start_time  # the window's months, by their first day
-    trapped = past.groupby("iso3")["date"].apply(lambda dates: _trapped_share(dates, months, params))
+    trapped = _trapped_shares(past, months, params)
     multiplier = 1.0 + (params.coup_trap - 1.0) * trapped.reindex(codes, fill_value=0.0)
     global_rate = counts.sum() / (len(codes) * years) / multiplier.mean()
     prior = params.coup_prior_years
@@ -192,14 +191,15 @@ def _coups(day: pd.Timestamp, params: Params) -> pd.DataFrame:
     })
 
 
-def _trapped_share(dates: pd.Series, months: pd.DatetimeIndex, params: Params) -> float:
-    """Share of the window's months (given by their first day) spent within the trap period after an
-    attempt."""
-    covered = np.zeros(len(months), dtype=bool)
-    for date in dates:
-        trap_end = date + pd.DateOffset(months=params.coup_trap_months)
-        covered |= np.asarray((months > date) & (months <= trap_end))
-    return float(covered.mean())
+def _trapped_shares(past: pd.DataFrame, months: pd.DatetimeIndex, params: Params) -> pd.Series:
+    """Per state with an attempt: the share of the window's months (given by their first day) spent
+    within the trap period after one of its attempts."""
+    dates = past["date"]
+    ends = (dates + pd.DateOffset(months=params.coup_trap_months)).to_numpy()
+    firsts = months.to_numpy()[None, :]
+    inside = (firsts > dates.to_numpy()[:, None]) & (firsts <= ends[:, None])  # (attempt, month)
+    covered = pd.DataFrame(inside).groupby(past["iso3"].to_numpy()).any()
+    return covered.mean(axis=1)
 
 
 def _exposure(day: pd.Timestamp, kind: str = "exposure") -> pd.Series:
