@@ -344,7 +344,6 @@ def _run(args: argparse.Namespace) -> int:
     from sim.model import scenario as scenarios
     from sim.store import folders
     from sim.store.atomic import whole_folder
-    from sim.store.exits import group_exits
     from sim.store.integrity import record, seal
     from sim.store.provenance import run_manifest
     from sim.store.summary import describe_split, variance_split
@@ -371,6 +370,7 @@ def _run(args: argparse.Namespace) -> int:
             render.plot(folders.ResultFolder(staged.path, "run", manifest.result(), [tables]), None, ("png",),
                         "single", staged.path / "figures")
             seal(staged.path, _finished(manifest.result(), started), written.result())  # every table of the folder
+    from sim.store.exits import group_exits  # imported with the figures (see _ensemble)
     runs = f"{args.runs} run{'s' if args.runs > 1 else ''}"
     shares = group_exits(results, chosen)
     print(f"P(any further exit by {format_month(chosen.end)}): EU member {shares['p_any_eu_exit']:.3f} "

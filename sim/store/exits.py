@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri  # imported with the figures, on the thread that loads them during a run
 
 from sim.data.datasets import BLOC_CODES, PATRON_CODES
 from sim.model import decide, rules
@@ -25,7 +26,6 @@ def wilson_interval(k: int, n: int, confidence: float) -> tuple[float, float]:
     the form of Newcombe 1998, Stat. Med. 17(8), method 3, as scipy.stats.binomtest's "wilson" computes it:
     a test checks they agree). Written out so that a run, its exits table and its figures need not import
     scipy.stats (about a second)."""
-    from scipy.special import ndtri
     z = float(ndtri(0.5 + 0.5 * confidence))
     p = k / n
     denom = 2 * (n + z**2)
