@@ -93,6 +93,7 @@ class Batch:
         self._z = np.empty((runs, states))
         self._world_population = float(static.population.sum())
         self.bits = np.zeros((months, runs, states), dtype=np.int16)
+        self.eventful = np.zeros((months, runs), dtype=np.bool_)  # whether a month's bits hold a logged event
         self.counts = np.zeros((runs, len(dynamics.CODES)), dtype=np.int64)
         self.totals = np.zeros((runs, len(dynamics.CODES)), dtype=np.int64)
         self.ints = np.empty((len(kernel.INT_MEASURES), runs, months + 1), dtype=np.int64)
@@ -116,7 +117,7 @@ class Batch:
               static.membership_lead, state.hostility, state.africa_bias, state.campaign, state.legitimacy,
               static.bloc_members, arrests, float(state.sanctions), self._generators, self._drawn % 2 == 1,
               self._draws, bits, self._view, self._z, static.population, self._world_population, self.counts,
-              self.totals, self.ints, self.floats)
+              self.totals, self.ints, self.floats, self.eventful)
         self._drawn += static.size
         return bits, self.counts
 
@@ -196,7 +197,7 @@ def _advance(world: World, static: Static, scenario: Scenario, seed: int, indice
     with interrupts.deferred():  # compiled code runs here: Ctrl-C and SIGTERM are raised between months
         done = Batch(world, static, scenario, seed, indices, threads, table).run()
         log = kernel.logged_events if threads > 1 else kernel.logged_events_serial
-        run, month, state, code = log(done.bits, kernel.logged_counts(done.totals))
+        run, month, state, code = log(done.bits, kernel.logged_counts(done.totals), done.eventful)
     return done, (indices[run], month + scenario.start + 1, state, code)
 
 

@@ -66,9 +66,10 @@ def record_all(t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarray, 
 @numba.njit(cache=True, inline="always")
 def _run_month(r: int, table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                africa_bias, campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws, bits,
-               view, z, population, world_population, counts, totals, ints, floats) -> None:
+               view, z, population, world_population, counts, totals, ints, floats, eventful) -> None:
     """One month of run r at its parameters (row r of `table`): draw, decide, count its events, record its
-    measures, then move its court's legitimacy (dynamics.run_legitimacy) and record it."""
+    measures, then move its court's legitimacy (dynamics.run_legitimacy) and record it; eventful[t - 1, r]
+    says whether the month has a logged event (see `logged_events`)."""
     p = rules.numbers_at(table, r)
     draw_month(generators, r, high_first, draws)
     decide.advance_run(p, r, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
@@ -77,12 +78,16 @@ def _run_month(r: int, table, month, t, arrays, african, first, membership, memb
            ints, floats)
     legitimacy[r] = dynamics.run_legitimacy(p, r, bits, bloc_members, counts, legitimacy, arrests, sanctions)
     floats[0, r, t] = legitimacy[r]
+    logged = 0
+    for code in range(len(EVENTS)):
+        logged += counts[r, code]
+    eventful[t - 1, r] = logged > 0
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
 def month_parallel(table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                    africa_bias, campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws,
-                   bits, view, z, population, world_population, counts, totals, ints, floats) -> None:
+                   bits, view, z, population, world_population, counts, totals, ints, floats, eventful) -> None:
     """Month `month` (column t of the measures) of every run, runs spread over the threads; run r's
     parameters are row r of `table` (see sim.model.rules.numbers_at). `view` holds the scratch arrays of the
     runs' peer views (decide.peer_view); `arrests` (one value per run) and `sanctions` are the month's, for the
@@ -90,13 +95,13 @@ def month_parallel(table, month, t, arrays, african, first, membership, membersh
     for r in numba.prange(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                    campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws, bits, view, z,
-                   population, world_population, counts, totals, ints, floats)
+                   population, world_population, counts, totals, ints, floats, eventful)
 
 
 @numba.njit(cache=True, nogil=True)
 def month_serial(table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                  africa_bias, campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws,
-                 bits, view, z, population, world_population, counts, totals, ints, floats) -> None:
+                 bits, view, z, population, world_population, counts, totals, ints, floats, eventful) -> None:
     """`month_parallel` on the calling thread, on views of its arrays that count no references (as the
     parallel loop's are: see sim.model.borrow)."""
     table, arrays, african, first, membership, membership_lead = borrowed(table), borrowed(arrays), \
@@ -106,17 +111,21 @@ def month_serial(table, month, t, arrays, african, first, membership, membership
     bloc_members, arrests, view = borrowed(bloc_members), borrowed(arrests), borrowed(view)
     z, population, counts, totals, ints, floats = borrowed(z), borrowed(population), \
         borrowed(counts), borrowed(totals), borrowed(ints), borrowed(floats)
+    eventful = borrowed(eventful)
     for r in range(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                    campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws, bits, view, z,
-                   population, world_population, counts, totals, ints, floats)
+                   population, world_population, counts, totals, ints, floats, eventful)
 
 
 @numba.njit(cache=True, inline="always")
-def _write_logged(bits: np.ndarray, r: int, at: int, run: np.ndarray, month: np.ndarray, state: np.ndarray,
-                  code: np.ndarray) -> None:
-    """Run r's logged events into rows at, at + 1, ... of (run, month, state, code)."""
+def _write_logged(bits: np.ndarray, eventful: np.ndarray, r: int, at: int, run: np.ndarray, month: np.ndarray,
+                  state: np.ndarray, code: np.ndarray) -> None:
+    """Run r's logged events into rows at, at + 1, ... of (run, month, state, code); its months without one
+    (most: eventful[m, r] false) are skipped unread."""
     for m in range(bits.shape[0]):
+        if not eventful[m, r]:
+            continue
         for s in range(bits.shape[2]):
             b = bits[m, r, s] & EVENT_MASK
             c = 0
@@ -135,27 +144,29 @@ def logged_counts(totals: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
-def logged_events(bits: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def logged_events(bits: np.ndarray, found: np.ndarray, eventful: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                                   np.ndarray, np.ndarray]:
     """The logged events of bits (months, runs, states) as (run, month, state, code) positions, ordered by
-    run, month, state and code; found[r] is run r's number of them (`logged_counts`). The runs are written
-    in parallel, each into its own rows."""
+    run, month, state and code; found[r] is run r's number of them (`logged_counts`), eventful[m, r] whether
+    run r has one in month m (as the compiled month records it). The runs are written in parallel, each
+    into its own rows."""
     starts = np.zeros(found.shape[0] + 1, dtype=np.int64)
     starts[1:] = np.cumsum(found)
     run, month = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
     state, code = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
     for r in numba.prange(found.shape[0]):
-        _write_logged(bits, r, starts[r], run, month, state, code)
+        _write_logged(bits, eventful, r, starts[r], run, month, state, code)
     return run, month, state, code
 
 
 @numba.njit(cache=True, nogil=True)
-def logged_events_serial(bits: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                                        np.ndarray]:
+def logged_events_serial(bits: np.ndarray, found: np.ndarray, eventful: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                                          np.ndarray, np.ndarray]:
     """`logged_events` on the calling thread."""
     starts = np.zeros(found.shape[0] + 1, dtype=np.int64)
     starts[1:] = np.cumsum(found)
     run, month = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
     state, code = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
     for r in range(found.shape[0]):
-        _write_logged(bits, r, starts[r], run, month, state, code)
+        _write_logged(bits, eventful, r, starts[r], run, month, state, code)
     return run, month, state, code

@@ -21,12 +21,14 @@ def test_logged_events_parallel_and_serial_list_every_event_bit_in_order_and_no_
     expected = _by_hand(bits)
     assert len(expected) > 100
     counts = np.bincount([event[0] for event in expected], minlength=bits.shape[1])
-    for found in (kernel.logged_events(bits, counts), kernel.logged_events_serial(bits, counts)):
+    eventful = (bits & kernel.EVENT_MASK).any(axis=2)
+    for found in (kernel.logged_events(bits, counts, eventful), kernel.logged_events_serial(bits, counts, eventful)):
         assert list(zip(*(column.tolist() for column in found))) == expected
 
 
-def test_a_batchs_event_totals_count_its_logged_events(baseline) -> None:
-    """The counts the event log is laid out by: every logged event of the batch, month by month."""
+def test_a_batchs_event_totals_count_its_logged_events_and_it_marks_their_months(baseline) -> None:
+    """The counts the event log is laid out by: every logged event of the batch, month by month; and the
+    months the log reads: those with a logged event, and only those."""
     from sim.model.ensemble import Batch, world_for
     from sim.model.state import static_from
     world = world_for(baseline)
@@ -34,3 +36,5 @@ def test_a_batchs_event_totals_count_its_logged_events(baseline) -> None:
     logged = [(done.bits[:, r] & kernel.EVENT_MASK) for r in range(30)]
     by_hand = [sum(bin(int(b)).count("1") for b in run.ravel()) for run in logged]
     assert kernel.logged_counts(done.totals).tolist() == by_hand and sum(by_hand) > 0
+    marked = (done.bits & kernel.EVENT_MASK).any(axis=2)
+    assert (done.eventful == marked).all() and 0 < marked.sum() < marked.size
