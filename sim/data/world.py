@@ -243,8 +243,6 @@ def observed_parties(months: list[int]) -> np.ndarray:
     starts = events[events["event"] == "entry_into_force"].set_index("iso3")["date"]
     ends = events[events["event"] == "effective"].set_index("iso3")["date"]
     ends = ends.reindex(starts.index)
-    counts = []
-    for month in months:
-        day = pd.Timestamp(month // 12, month % 12 + 1, 1)
-        counts.append(int(((starts <= day) & (ends.isna() | (ends > day))).sum()))
-    return np.array(counts)
+    days = pd.DatetimeIndex([pd.Timestamp(month // 12, month % 12 + 1, 1) for month in months]).to_numpy()[:, None]
+    inside = (starts.to_numpy()[None, :] <= days) & (ends.isna().to_numpy()[None, :] | (ends.to_numpy()[None, :] > days))
+    return inside.sum(axis=1)  # (month, state) compared at once

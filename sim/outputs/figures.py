@@ -372,7 +372,8 @@ def world_map(folder: ResultFolder) -> list[Figure]:
     probability = states["iso3"].map(announced).fillna(0.0).to_numpy()
     party = states["iso3"].map(status).isin(IN_STATUTE).to_numpy()
     norm = Normalize(0, max(probability[party].max() if party.any() else 0, 0.01))
-    fill = [to_hex(colormaps[RISK_MAP](norm(p))) if is_party else NON_PARTY for p, is_party in zip(probability, party)]
+    risk_colours = colormaps[RISK_MAP]  # the registry hands out a new copy on every lookup
+    fill = [to_hex(risk_colours(norm(p))) if is_party else NON_PARTY for p, is_party in zip(probability, party)]
     data = pd.DataFrame({"iso3": states["iso3"], "name": states["name"], "status": states["iso3"].map(status),
                          "probability": probability, "fill": fill,
                          "drawn_as": ["outline" if c in shaped else "marker" if c in marked else "not drawn"
