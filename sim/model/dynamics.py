@@ -135,25 +135,12 @@ def apply_scheduled(state: SimState, events: list[ScheduledEvent], month: int, p
     return arrests
 
 
-@numba.njit(cache=True)
-def count(bits: np.ndarray, codes: int) -> np.ndarray:
-    """Events of each code per run."""
-    runs, states = bits.shape
-    counts = np.zeros((runs, codes), dtype=np.int64)
-    for r in range(runs):
-        for s in range(states):
-            if bits[r, s]:
-                for code in range(codes):
-                    counts[r, code] += (bits[r, s] >> code) & 1
-    return counts
-
-
-def update_legitimacy(state: SimState, static: Static, p: Params, bits: np.ndarray, counts: np.ndarray,
+def update_legitimacy(state: SimState, static: Static, numbers: Any, bits: np.ndarray, counts: np.ndarray,
                       arrests: np.ndarray) -> None:
-    """The month's change of each run's legitimacy, in place (see `run_legitimacy`): the Mesa model's step
-    (the ensemble's compiled month calls `run_legitimacy` itself)."""
-    _legitimacy_month(rules.numbers(p), bits, static.bloc_members, counts, state.legitimacy, arrests,
-                      float(state.sanctions))
+    """The month's change of each run's legitimacy, in place (see `run_legitimacy`), at the parameters
+    `numbers` (rules.numbers): the Mesa model's step (the ensemble's compiled month calls `run_legitimacy`
+    itself)."""
+    _legitimacy_month(numbers, bits, static.bloc_members, counts, state.legitimacy, arrests, float(state.sanctions))
 
 
 @numba.njit(cache=True, inline="always")
@@ -171,38 +158,6 @@ def _legitimacy_month(p: Any, bits: np.ndarray, bloc_members: np.ndarray, counts
                       arrests: np.ndarray, sanctions: float) -> None:
     for r in range(legitimacy.shape[0]):
         legitimacy[r] = run_legitimacy(p, r, bits, bloc_members, counts, legitimacy, arrests, sanctions)
-
-
-def measures(state: SimState, static: Static, totals: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-replicate aggregates of the current month; `totals` are the event counts so far (runs, codes)."""
-    counts, population = _status_counts(state.status, state.junta, static.population)
-    return {
-        "parties": counts[:, PARTY] + counts[:, ANNOUNCED] + counts[:, NOTIFIED],
-        "announced": counts[:, ANNOUNCED],
-        "notified": counts[:, NOTIFIED],
-        "withdrawn": counts[:, WITHDRAWN],
-        "exits": totals[:, CODES.index("withdrawn")].copy(),
-        "further_exits": totals[:, CODES.index("further_exit")].copy(),
-        "accessions": totals[:, ENTERED_CODE].copy(),
-        "juntas": counts[:, -1],
-        "legitimacy": state.legitimacy.copy(),
-        "population_share": population / static.population.sum(),
-    }
-
-
-@numba.njit(cache=True)
-def _status_counts(status: np.ndarray, junta: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per run: states in each status and under a junta (last column), and the population of the parties."""
-    runs, states = status.shape
-    counts = np.zeros((runs, WITHDRAWN + 2), dtype=np.int64)
-    inside = np.zeros(runs)
-    for r in range(runs):
-        for s in range(states):
-            counts[r, status[r, s]] += 1
-            counts[r, WITHDRAWN + 1] += junta[r, s]
-            if PARTY <= status[r, s] <= NOTIFIED:
-                inside[r] += population[s]
-    return counts, inside
 
 
 def _record(log: np.ndarray, name: str, mask: np.ndarray) -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 from sim.core.months import format_month
 from sim.data.datasets import PATRON_CODES
 from sim.data.world import STATUSES
-from sim.model import dynamics, rules
+from sim.model import dynamics, kernel, rules
 from sim.model.agent_step import AgentContext, bound_step, bound_view
 from sim.model.ensemble import world_for
 from sim.model.scenario import Scenario
@@ -82,7 +82,13 @@ class IccModel(mesa.Model):
         self.month_label = format_month(self.month)
         self._streams = Streams(seed, [run], self.static.size)
         self._schedule = dynamics.schedule(scenario, self.static)
+        # the month's event counts per code, their totals so far and the measures, as the ensemble's
+        # compiled month records them (kernel.record), for run 0 and one month
+        self._counts = np.zeros((1, len(dynamics.CODES)), dtype=np.int64)
         self._totals = np.zeros((1, len(dynamics.CODES)), dtype=np.int64)
+        self._ints = np.zeros((len(kernel.INT_MEASURES), 1, 1), dtype=np.int64)
+        self._floats = np.zeros((len(kernel.FLOAT_MEASURES), 1, 1))
+        self._world_population = float(self.static.population.sum())
         self.numbers = rules.numbers(scenario.params)
         self.arrays = self.state.arrays()
         blocs, patrons = self.static.bloc_members.shape[1], len(PATRON_CODES)
@@ -107,7 +113,8 @@ class IccModel(mesa.Model):
         self.event_log: list[dict[str, object]] = []
         self.datacollector = mesa.DataCollector(model_reporters={"month": "month_label",
                                                                  **{m: m for m in dynamics.MEASURES}})
-        self._record()
+        self._count_and_measure()
+        self._collect()
         self.running = self.month < scenario.end
 
     def step(self) -> None:
@@ -123,20 +130,27 @@ class IccModel(mesa.Model):
         self._campaign[:] = self.state.campaign
         self._take_view(self.context)
         self.agents.shuffle_do("step")
-        counts = dynamics.count(self.bits, len(dynamics.CODES))
-        dynamics.update_legitimacy(self.state, self.static, p, self.bits, counts, arrests)
-        self._totals += counts
+        self._count_and_measure()
+        dynamics.update_legitimacy(self.state, self.static, self.numbers, self.bits, self._counts, arrests)
         for position in np.flatnonzero(self.bits[0]):
             for code, name in enumerate(dynamics.EVENTS):
                 if self.bits[0, position] >> code & 1:
                     self.event_log.append({"run": self.run, "month": self.month_label,
                                            "iso3": self.static.iso3[position], "event": name})
-        self._record()
+        self._collect()
         self.running = self.month < self.resolved_scenario.end
 
-    def _record(self) -> None:
-        for name, values in dynamics.measures(self.state, self.static, self._totals).items():
-            setattr(self, name, values[0].item())
+    def _count_and_measure(self) -> None:
+        """The month's events counted per code and added to the totals, and the measures of the month
+        (all but legitimacy), by the ensemble's compiled recorder."""
+        kernel.record(0, 0, self.state.status, self.state.junta, self.bits, self.static.population,
+                      self._world_population, self._counts, self._totals, self._ints, self._floats)
+
+    def _collect(self) -> None:
+        """The month's measures as the model's attributes, collected by the DataCollector."""
+        for k, name in enumerate(kernel.INT_MEASURES):
+            setattr(self, name, int(self._ints[k, 0, 0]))
+        self.legitimacy, self.population_share = float(self.state.legitimacy[0]), float(self._floats[1, 0, 0])
         self.datacollector.collect(self)
 
     def timeseries(self) -> pd.DataFrame:
