@@ -32,7 +32,7 @@ class AgentContext(structref.StructRefProxy):
 
 FIELDS = ("p", "arrays", "african", "first", "membership", "membership_lead", "hostility", "campaign", "legitimacy",
           "draws",
-          "mean_ideal", "bloc_ratio", "patron_ratio", "junta_ratio", "lead_count", "z", "bits",
+          "mean_ideal", "bloc_ratio", "patron_ratio", "junta_ratio", "lead_count", "tallies", "z", "bits",
           "clock", "world")
 structref.define_proxy(AgentContext, AgentContextType, list(FIELDS))
 
@@ -60,7 +60,7 @@ def agent_step(ctx: Any, s: int) -> None:
 def take_view(ctx: Any) -> None:
     """The view of the month all agents decide on (see decide.peer_view), into the context's view arrays."""
     decide.peer_view(ctx.p, 0, ctx.clock[0], ctx.arrays, ctx.first, ctx.membership, ctx.membership_lead,
-                     ctx.mean_ideal, ctx.bloc_ratio, ctx.patron_ratio, ctx.junta_ratio, ctx.lead_count)
+                     ctx.mean_ideal, ctx.bloc_ratio, ctx.patron_ratio, ctx.junta_ratio, ctx.lead_count, ctx.tallies)
 
 
 def bound_view(ctx: AgentContext) -> Callable[[AgentContext], None]:

@@ -36,20 +36,29 @@ TO_UNIT = 2.0 ** -32  # 32 random bits to a uniform number in [0, 1)
 COVARIATES = len(rules.TERMS) + 1  # a party's covariates: one per term, and its stance (see covariates)
 
 
+def view_arrays(runs: int, blocs: int, patrons: int) -> tuple[np.ndarray, ...]:
+    """Room for the peer views of `runs` runs (see `peer_view`): the five arrays the decisions read (mean
+    ideal point, bloc, patron and junta shares, recent leads per bloc), then the tallies the view is
+    counted in (allocated once, not every month)."""
+    return (np.empty(runs), np.empty((runs, blocs)), np.empty((runs, patrons)), np.empty(runs),
+            np.empty((runs, blocs)), np.empty((runs, 4, max(blocs, patrons))))
+
+
 @jit
 def peer_view(p: Any, r: int, month: int, arrays: tuple, first: np.ndarray, membership: np.ndarray,
               membership_lead: np.ndarray, mean_ideal: np.ndarray, bloc_ratio: np.ndarray, patron_ratio: np.ndarray,
-              junta_ratio: np.ndarray, lead_count: np.ndarray) -> None:
+              junta_ratio: np.ndarray, lead_count: np.ndarray, tallies: np.ndarray) -> None:
     """Run r's view: the parties' mean ideal point, and for each bloc, patron and the juntas the share of
-    exiting peers among the eligible ones other than the state itself (written into row r of the last
-    five arrays). Exiting: announced, notified or withdrawn within the peer window; eligible: in the
-    Statute or exiting."""
+    exiting peers among the eligible ones other than the state itself (written into row r of the five
+    arrays after `membership_lead`; row r of `tallies` is scratch, see `view_arrays`). Exiting: announced,
+    notified or withdrawn within the peer window; eligible: in the Statute or exiting."""
     status, status_month, announce_month, ideal = arrays[STATUS], arrays[STATUS_MONTH], arrays[ANNOUNCE_MONTH], \
         arrays[IDEAL_POINT]
     patron, junta = arrays[PATRON], arrays[JUNTA]
     states, blocs, patrons = status.shape[1], bloc_ratio.shape[1], patron_ratio.shape[1]
-    exiting_bloc, eligible_bloc = np.zeros(blocs), np.zeros(blocs)
-    exiting_patron, eligible_patron = np.zeros(patrons), np.zeros(patrons)
+    tallies[r] = 0.0
+    exiting_bloc, eligible_bloc = tallies[r, 0, :blocs], tallies[r, 1, :blocs]
+    exiting_patron, eligible_patron = tallies[r, 2, :patrons], tallies[r, 3, :patrons]
     total, count, exiting_junta, eligible_junta = 0.0, 0, 0.0, 0.0
     lead_count[r, :] = 0.0
     for s in range(states):
@@ -125,6 +134,10 @@ def _party_logits(p: Any, r: int, begin: int, end: int, month: int, arrays: tupl
     cooperations, regime_change, pressure = arrays[COOPERATION], arrays[REGIME_CHANGE], arrays[PRESSURE]
     keep = x.shape[0] > 0
     top = -math.inf
+    # the run's values read once: to the compiler the stores into z below might change them
+    mean, legitimacy_gap = mean_ideal[r], 1.0 - legitimacy[r]
+    junta_peers = p.junta_peer_weight > 0
+    junta_share = p.junta_peer_weight * junta_ratio[r] if junta_peers else 0.0
     for s in range(begin, end):
         if status[r, s] != PARTY:
             continue
@@ -142,15 +155,14 @@ def _party_logits(p: Any, r: int, begin: int, end: int, month: int, arrays: tupl
                 lead = 1.0
         if patron > 0:
             peer = max(peer, patron_ratio[r, patron])
-        if p.junta_peer_weight > 0 and junta:
-            peer = max(peer, p.junta_peer_weight * junta_ratio[r])
+        if junta_peers and junta:
+            peer = max(peer, junta_share)
         grievance = strength[r, s] * hostility[patron]
         exposure, cooperation = exposures[r, s], cooperations[r, s]
-        covariate = (rules.hostile_gap(mean_ideal[r], ideal[r, s]), lead, peer, exposure,
+        covariate = (rules.hostile_gap(mean, ideal[r, s]), lead, peer, exposure,
                      1.0 if month - regime_change[r, s] < p.regime_change_window_months else 0.0,
                      grievance if junta else 0.0, grievance, (1.0 if african[s] else 0.0) * africa_bias,
-                     1.0 - legitimacy[r], drive,
-                     rules.stance(p, mean_ideal[r], ideal[r, s], grievance, exposure, cooperation),
+                     legitimacy_gap, drive, rules.stance(p, mean, ideal[r, s], grievance, exposure, cooperation),
                      cooperation, pressure[r, s])
         z[s] = rules.announcement_logit(p, covariate)
         if keep:
@@ -260,12 +272,13 @@ def advance_run(p: Any, r: int, month: int, arrays: tuple, african: np.ndarray, 
                 campaign: np.ndarray, legitimacy: np.ndarray, draws: np.ndarray, bits: np.ndarray,
                 mean_ideal: np.ndarray,
                 bloc_ratio: np.ndarray, patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray,
-                z: np.ndarray) -> None:
-    """Every state of run r for one month: the view (rows r of the view arrays), the announcement log-odds
-    (into the scratch array z, one value per state) and the decisions, added to `bits` (runs, states)."""
+                tallies: np.ndarray, z: np.ndarray) -> None:
+    """Every state of run r for one month: the view (rows r of the view arrays, see `view_arrays`), the
+    announcement log-odds (into the scratch array z, one value per state) and the decisions, added to
+    `bits` (runs, states)."""
     states = bits.shape[1]
     peer_view(p, r, month, arrays, first, membership, membership_lead, mean_ideal, bloc_ratio, patron_ratio,
-              junta_ratio, lead_count)
+              junta_ratio, lead_count, tallies)
     top = announcement_logits(p, r, 0, states, month, arrays, african, first, membership, membership_lead,
                               hostility, africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio,
                               junta_ratio, lead_count, z)

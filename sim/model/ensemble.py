@@ -16,7 +16,7 @@ from sim.core.months import first_day, format_month
 from sim.core.params import Params
 from sim.data.posterior import Posterior
 from sim.data.world import World, build_world
-from sim.model import dynamics, kernel
+from sim.model import decide, dynamics, kernel
 from sim.model.draws import draw_indices
 from sim.model.legitimacy import at_start_each
 from sim.model.rules import legitimacy_rates, numbers
@@ -88,8 +88,7 @@ class Batch:
         self._drawn = 0
         self._draws = np.empty((len(PROCESSES), runs, states), dtype=np.uint32)
         blocs, patrons = static.bloc_members.shape[1], len(self.state.hostility)
-        self._view = (np.empty(runs), np.empty((runs, blocs)), np.empty((runs, patrons)), np.empty(runs),
-                      np.empty((runs, blocs)))
+        self._view = decide.view_arrays(runs, blocs, patrons)
         self._z = np.empty((runs, states))
         self._world_population = float(static.population.sum())
         self.bits = np.zeros((months, runs, states), dtype=np.int16)

@@ -29,14 +29,14 @@ def record(r: int, t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarr
     """Run r's events of the month (bits) counted per code into counts[r] and totals[r], and its
     measures of month t (all but legitimacy) into ints[:, r, t] and floats[1, r, t]: one pass over the states."""
     codes = counts.shape[1]
-    month_counts = np.zeros(codes, dtype=np.int64)
+    counts[r] = 0  # counted in place: an array per call would be allocated every run and month
     parties = announced = notified = withdrawn = juntas = 0
     inside = 0.0
     for s in range(status.shape[1]):
         b = bits[r, s]
         if b:
             for code in range(codes):
-                month_counts[code] += (b >> code) & 1
+                counts[r, code] += (b >> code) & 1
         code = status[r, s]
         if PARTY <= code <= NOTIFIED:
             parties += 1
@@ -46,8 +46,7 @@ def record(r: int, t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarr
         withdrawn += code == WITHDRAWN
         juntas += junta[r, s]
     for code in range(codes):
-        counts[r, code] = month_counts[code]
-        totals[r, code] += month_counts[code]
+        totals[r, code] += counts[r, code]
     ints[0, r, t], ints[1, r, t], ints[2, r, t], ints[3, r, t] = parties, announced, notified, withdrawn
     ints[4, r, t], ints[5, r, t], ints[6, r, t] = totals[r, EXITS], totals[r, FURTHER], totals[r, ENTERED_CODE]
     ints[7, r, t] = juntas
@@ -73,7 +72,8 @@ def _run_month(r: int, table, month, t, arrays, african, first, membership, memb
     p = rules.numbers_at(table, r)
     draw_month(generators, r, high_first, draws)
     decide.advance_run(p, r, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
-                       campaign, legitimacy, draws, bits, view[0], view[1], view[2], view[3], view[4], z[r])
+                       campaign, legitimacy, draws, bits, view[0], view[1], view[2], view[3], view[4], view[5],
+                       z[r])
     record(r, t, arrays[decide.STATUS], arrays[decide.JUNTA], bits, population, world_population, counts, totals,
            ints, floats)
     legitimacy[r] = dynamics.run_legitimacy(p, r, bits, bloc_members, counts, legitimacy, arrests, sanctions)
@@ -90,7 +90,7 @@ def month_parallel(table, month, t, arrays, african, first, membership, membersh
                    bits, view, z, population, world_population, counts, totals, ints, floats, eventful) -> None:
     """Month `month` (column t of the measures) of every run, runs spread over the threads; run r's
     parameters are row r of `table` (see sim.model.rules.numbers_at). `view` holds the scratch arrays of the
-    runs' peer views (decide.peer_view); `arrests` (one value per run) and `sanctions` are the month's, for the
+    runs' peer views (decide.view_arrays); `arrests` (one value per run) and `sanctions` are the month's, for the
     legitimacy rule."""
     for r in numba.prange(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,

@@ -17,7 +17,7 @@ import pandas as pd
 from sim.core.months import format_month
 from sim.data.datasets import PATRON_CODES
 from sim.data.world import STATUSES
-from sim.model import dynamics, kernel, rules
+from sim.model import decide, dynamics, kernel, rules
 from sim.model.agent_step import AgentContext, bound_step, bound_view
 from sim.model.ensemble import world_for
 from sim.model.scenario import Scenario
@@ -93,7 +93,7 @@ class IccModel(mesa.Model):
         self.arrays = self.state.arrays()
         blocs, patrons = self.static.bloc_members.shape[1], len(PATRON_CODES)
         # the view each month's decisions are taken on: mean ideal point, bloc, patron and junta shares
-        self.view = (np.empty(1), np.empty((1, blocs)), np.empty((1, patrons)), np.empty(1), np.empty((1, blocs)))
+        self.view = decide.view_arrays(1, blocs, patrons)
         self.z = np.empty(self.static.size)  # each agent's announcement log-odds
         self.bits = np.zeros((1, self.static.size), dtype=np.int16)  # this month's events
         self.draws = np.zeros((len(PROCESSES), 1, self.static.size), dtype=np.uint32)

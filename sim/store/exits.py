@@ -81,7 +81,7 @@ def drivers(scenario: Scenario) -> dict[str, str]:
     numbers = rules.numbers(scenario.params)
     arrays = state.arrays()
     blocs = len(BLOC_CODES)
-    view = (np.empty(1), np.empty((1, blocs)), np.empty((1, len(PATRON_CODES))), np.empty(1), np.empty((1, blocs)))
+    view = decide.view_arrays(1, blocs, len(PATRON_CODES))
     decide.peer_view(numbers, 0, scenario.start, arrays, static.first, static.membership, static.membership_lead,
                      *view)
     named: dict[str, str] = {}
@@ -90,7 +90,7 @@ def drivers(scenario: Scenario) -> dict[str, str]:
             continue
         x = decide.covariates(numbers, 0, s, scenario.start, arrays, static.african, static.first, static.membership,
                               static.membership_lead, state.hostility, state.africa_bias, state.campaign,
-                              state.legitimacy, *view)
+                              state.legitimacy, *view[:5])
         terms = sorted(zip(rules.TERMS, rules.announcement_terms(numbers, x)), key=lambda t: -abs(t[1]))
         named[iso3] = "; ".join(f"{name} {value:+.2f}" for name, value in terms[:DRIVERS] if abs(value) > 0.005)
     return named

@@ -42,11 +42,11 @@ def logits(p: Params, arrays: tuple, members: tuple, african: list[bool] | None 
     first, membership, lead, blocs = members
     n = arrays[0].shape[1]
     numbers = rules.numbers(p)
-    view = (np.empty(1), np.empty((1, blocs)), np.empty((1, 5)), np.empty(1), np.empty((1, blocs)))
+    view = decide.view_arrays(1, blocs, 5)
     decide.peer_view(numbers, 0, MONTH, arrays, first, membership, lead, *view)
     z = np.full(n, np.nan)
     decide.announcement_logits(numbers, 0, 0, n, MONTH, arrays, np.array(african or [False] * n), first, membership,
-                               lead, np.zeros(5), 0.0, np.zeros(blocs), np.ones(1), *view, z)
+                               lead, np.zeros(5), 0.0, np.zeros(blocs), np.ones(1), *view[:5], z)
     return z - p.a0
 
 
@@ -80,11 +80,11 @@ def test_the_junta_effect_needs_a_court_hostile_patron() -> None:
     hostility[RUS] = 0.5
     first, membership, lead, blocs = memberships([[False]] * 4)
     numbers = rules.numbers(Params.build({**ONLY, "b_junta": 2.0, "b_pat": 1.0}))
-    view = (np.empty(1), np.empty((1, blocs)), np.empty((1, 5)), np.empty(1), np.empty((1, blocs)))
+    view = decide.view_arrays(1, blocs, 5)
     decide.peer_view(numbers, 0, MONTH, arrays, first, membership, lead, *view)
     z = np.empty(4)
     decide.announcement_logits(numbers, 0, 0, 4, MONTH, arrays, np.zeros(4, dtype=bool), first, membership, lead,
-                               hostility, 0.0, np.zeros(blocs), np.ones(1), *view, z)
+                               hostility, 0.0, np.zeros(blocs), np.ones(1), *view[:5], z)
     # junta: (2 + 1) x strength x hostility; no junta: the patron term only; no patron: nothing
     assert (z + 3.0).tolist() == pytest.approx([1.2, 0.75, 0.4, 0.0])
 
@@ -205,11 +205,11 @@ def _full_logits(p: Params, arrays: tuple, legitimacy: float, campaign: float) -
     hostility = np.zeros(5)
     hostility[RUS] = 1.0
     numbers = rules.numbers(p)
-    view = (np.empty(1), np.empty((1, blocs)), np.empty((1, 5)), np.empty(1), np.empty((1, blocs)))
+    view = decide.view_arrays(1, blocs, 5)
     decide.peer_view(numbers, 0, MONTH, arrays, first, membership, lead, *view)
     z = np.full(n, np.nan)
     decide.announcement_logits(numbers, 0, 0, n, MONTH, arrays, np.ones(n, dtype=bool), first, membership, lead,
-                               hostility, 0.5, np.full(blocs, campaign), np.array([legitimacy]), *view, z)
+                               hostility, 0.5, np.full(blocs, campaign), np.array([legitimacy]), *view[:5], z)
     return z
 
 
