@@ -193,6 +193,8 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
     ideal = arrays[IDEAL_POINT]
     for s in range(begin, end):
         code, events = status[r, s], 0
+        # the state's own values read once, kept in step below when its events change them
+        in_junta, patron, strength, target = junta[r, s], patrons[r, s], strengths[r, s], targets[r, s]
         # coups and regimes; a monthly probability never exceeds its annual one, which bounds the draw
         u = draws[COUPS, r, s] * TO_UNIT
         annual = rules.coup_annual(p, coup_rate[r, s], coup_factor[r, s],
@@ -203,11 +205,11 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
             if u < attempt:
                 success = u < attempt * p.coup_success
                 # given success, u / (attempt * coup_success) is uniform: it decides the patron switch
-                switch = success and african[s] and patrons[r, s] != RUS and \
+                switch = success and african[s] and patron != RUS and \
                     u < attempt * p.coup_success * p.patron_switch
                 events |= COUP if success else COUP_ATTEMPT
                 last_attempt[r, s] = month
-        junta_end = junta[r, s] and not success and draws[REGIMES, r, s] * TO_UNIT < p.junta_exit_rate
+        junta_end = in_junta and not success and draws[REGIMES, r, s] * TO_UNIT < p.junta_exit_rate
         # withdrawal announcement, legal pipeline and accession
         new_status = code
         if code == PARTY:
@@ -224,7 +226,7 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
                 new_status = WITHDRAWN
                 events |= WITHDRAWN_BIT | (0 if initially_notified[r, s] else FURTHER_EXIT)
             elif draws[REVOCATIONS, r, s] * TO_UNIT < rules.revocation_probability(
-                    p, junta[r, s], month - turnover[r, s] < p.turnover_window_months):
+                    p, in_junta, month - turnover[r, s] < p.turnover_window_months):
                 new_status = PARTY
                 events |= REVOKED
             elif code == ANNOUNCED and draws[NOTIFICATIONS, r, s] * TO_UNIT < rules.notification_probability(
@@ -239,7 +241,7 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
         else:  # a non-party or a former party
             u = draws[ACCESSIONS, r, s] * TO_UNIT
             if u < accession_bound and u < rules.monthly_from_logit(rules.accession_logit(
-                    p, abs(ideal[r, s] - mean_ideal[r]), strengths[r, s] * hostility[patrons[r, s]])):
+                    p, abs(ideal[r, s] - mean_ideal[r]), strength * hostility[patron])):
                 new_status = ACCEDING
                 events |= DEPOSITED
         if new_status != code:
@@ -247,22 +249,21 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
             status_month[r, s] = month
         # regimes and patrons
         if success or junta_end:
-            junta[r, s] = success
+            junta[r, s] = in_junta = success
             regime_change[r, s] = month
         if junta_end:
             turnover[r, s] = month
             events |= JUNTA_END
         if switch:
-            patrons[r, s] = RUS
-            strengths[r, s] = 0.0
-            targets[r, s] = p.patron_strength_after_switch
+            patrons[r, s] = patron = RUS
+            strengths[r, s] = strength = 0.0
+            targets[r, s] = target = p.patron_strength_after_switch
             events |= PATRON_SWITCH
-        patron, strength = patrons[r, s], strengths[r, s]
-        if junta[r, s] and (patron == RUS or patron == USA_ISR):
+        if in_junta and (patron == RUS or patron == USA_ISR):
             pole = p.pole_rus if patron == RUS else p.pole_usa_isr
             ideal[r, s] = rules.drifted(p, ideal[r, s], pole, strength)
-        if strength < targets[r, s]:
-            strengths[r, s] = rules.ramped(p, strength, targets[r, s])
+        if strength < target:
+            strengths[r, s] = rules.ramped(p, strength, target)
         bits[r, s] |= events
 
 
