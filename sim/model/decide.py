@@ -39,7 +39,8 @@ COVARIATES = len(rules.TERMS) + 1  # a party's covariates: one per term, and its
 def view_arrays(runs: int, blocs: int, patrons: int) -> tuple[np.ndarray, ...]:
     """Room for the peer views of `runs` runs (see `peer_view`): the five arrays the decisions read (mean
     ideal point, bloc, patron and junta shares, recent leads per bloc), then the tallies the view is
-    counted in (allocated once, not every month)."""
+    counted in, allocated once rather than every month (per run: exiting and eligible peers per bloc, then
+    per patron)."""
     return (np.empty(runs), np.empty((runs, blocs)), np.empty((runs, patrons)), np.empty(runs),
             np.empty((runs, blocs)), np.empty((runs, 4, max(blocs, patrons))))
 
