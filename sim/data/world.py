@@ -244,5 +244,5 @@ def observed_parties(months: list[int]) -> np.ndarray:
     ends = events[events["event"] == "effective"].set_index("iso3")["date"]
     ends = ends.reindex(starts.index)
     days = pd.DatetimeIndex([pd.Timestamp(month // 12, month % 12 + 1, 1) for month in months]).to_numpy()[:, None]
-    inside = (starts.to_numpy()[None, :] <= days) & (ends.isna().to_numpy()[None, :] | (ends.to_numpy()[None, :] > days))
-    return inside.sum(axis=1)  # (month, state) compared at once
+    open_ended = ends.isna().to_numpy()[None, :] | (ends.to_numpy()[None, :] > days)
+    return ((starts.to_numpy()[None, :] <= days) & open_ended).sum(axis=1)  # (month, state) compared at once

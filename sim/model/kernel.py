@@ -2,9 +2,9 @@
 counts and its measures, in one pass over the run's states, then its court's legitimacy.
 
 Runs are independent within a month (scenario events and world levels are applied before; each run's
-legitimacy moves on its own events), so the loop over runs is parallel (Numba `prange`); each run writes only its own rows,
-which is why the results are the same for any number of threads. `month_serial` is the same loop on one
-thread, for callers that parallelise elsewhere.
+legitimacy moves on its own events), so the loop over runs is parallel (Numba `prange`); each run writes
+only its own rows, which is why the results are the same for any number of threads. `month_serial` is the
+same loop on one thread, for callers that parallelise elsewhere.
 """
 
 import numba
@@ -78,10 +78,7 @@ def _run_month(r: int, table, month, t, arrays, african, first, membership, memb
            ints, floats)
     legitimacy[r] = dynamics.run_legitimacy(p, r, bits, bloc_members, counts, legitimacy, arrests, sanctions)
     floats[0, r, t] = legitimacy[r]
-    logged = 0
-    for code in range(len(EVENTS)):
-        logged += counts[r, code]
-    eventful[t - 1, r] = logged > 0
+    eventful[t - 1, r] = counts[r, :len(EVENTS)].sum() > 0  # the logged codes, not the tallies
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
