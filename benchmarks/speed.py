@@ -219,8 +219,12 @@ def main() -> None:
         print(json.dumps(PARTS[args.part](args.repeat)))
         return
     scratch = Path(tempfile.mkdtemp(prefix="iccsim-bench-"))
+    # the compiled rules cached (the parallel month for `run`, the one-thread month a sweep's points use),
+    # the data read once from disk
     subprocess.run([ICCSIM, "run", "baseline", "--runs", "10", "--out", str(scratch / "warm")], check=True,
-                   capture_output=True)  # compiled rules cached, data read once from disk
+                   capture_output=True)
+    subprocess.run([ICCSIM, "sweep", "baseline", "--vary", "b_peer=1:2:2", "--runs", "10", "--workers", "1", "--out",
+                    str(scratch / "warm-sweep")], check=True, capture_output=True)
     measurements = [command_measurement("version", [ICCSIM, "--version"], 5),
                     command_measurement("list", [ICCSIM, "list"], args.repeat)]
     for runs in (200, 10_000) if args.skip_50k else (200, 10_000, 50_000):
