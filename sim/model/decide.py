@@ -3,11 +3,16 @@ coups, announcement, legal steps and accession, decided on the world at the star
 
 `peer_view` sums up one run's world (the parties' mean ideal point and the shares of exiting peers by
 bloc, patron and junta); `announcement_logits` and `decide` work on a range of states,
-so each Mesa agent calls them for its own state and the ensemble for all states of every run (`advance`):
+so each Mesa agent calls them for its own state and the ensemble for all states of every run (`advance_run`):
 the same code either way. (A range, not one state per call: passing the arrays to a compiled function
 costs more than a state's whole month.) A state's decisions depend only on its own attributes and the view
 taken before anyone moved, so applying them at once, state by state, gives what applying them all at the
 end would.
+
+The ensemble computes a party's log-odds only when its announcement draw could decide it (`drawn_logits`):
+an exact bound of its monthly probability, a cap per state (`state_cap`) times a scale per run (`run_scale`),
+tells that almost every party's draw lies above any probability it could have this month. The Mesa agents
+compute every party's log-odds; both take the same decisions.
 """
 
 import math
@@ -43,6 +48,12 @@ def view_arrays(runs: int, blocs: int, patrons: int) -> tuple[np.ndarray, ...]:
     per patron)."""
     return (np.empty(runs), np.empty((runs, blocs)), np.empty((runs, patrons)), np.empty(runs),
             np.empty((runs, blocs)), np.empty((runs, 4, max(blocs, patrons))))
+
+
+def cap_arrays(runs: int, states: int) -> tuple[np.ndarray, np.ndarray]:
+    """Room for the runs' announcement caps (see `drawn_logits`), carried from month to month: each state's cap,
+    infinite until taken, and each run's parties' mean ideal point in its first month and the largest since."""
+    return np.full((runs, states), np.inf), np.empty((runs, 2))
 
 
 @jit
@@ -174,6 +185,80 @@ def _party_logits(p: Any, r: int, begin: int, end: int, month: int, arrays: tupl
 
 
 @jit
+def state_cap(p: Any, r: int, s: int, month: int, arrays: tuple, african: np.ndarray, hostility: np.ndarray,
+              africa_bias: float, mean_bound: float) -> float:
+    """State s's cap of run r (rules.announcement_cap): a bound of its own terms of the announcement log-odds
+    until its coup, junta end or patron switch, or a scheduled event (which clear it, see `drawn_logits`): its
+    patron strength at its target (the ramp only climbs to it), its ideal point at its patron's pole if it is
+    a junta drifting there, its regime change as now (the window only closes) and the parties' mean ideal point
+    at `mean_bound`, the largest it has been in the run (its later rise is the run's share). Infinite (no cap)
+    for a drift fast enough to overshoot the pole."""
+    ideal, patron, junta = arrays[IDEAL_POINT][r, s], arrays[PATRON][r, s], arrays[JUNTA][r, s]
+    strength = max(arrays[PATRON_STRENGTH][r, s], arrays[PATRON_TARGET][r, s])
+    if junta and (patron == RUS or patron == USA_ISR):
+        if p.drift_rate * strength > 1.0:
+            return math.inf
+        ideal = min(ideal, p.pole_rus if patron == RUS else p.pole_usa_isr)
+    grievance = strength * hostility[patron]
+    regime_change = 1.0 if month - arrays[REGIME_CHANGE][r, s] < p.regime_change_window_months else 0.0
+    return rules.announcement_cap(p, rules.hostile_gap(mean_bound, ideal), arrays[EXPOSURE][r, s], regime_change,
+                                  grievance if junta else 0.0, grievance, (1.0 if african[s] else 0.0) * africa_bias,
+                                  arrays[COOPERATION][r, s], arrays[PRESSURE][r, s])
+
+
+@jit
+def run_scale(p: Any, r: int, campaign: np.ndarray, legitimacy: np.ndarray, bloc_ratio: np.ndarray,
+              patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray, tallies: np.ndarray,
+              mean_bounds: np.ndarray) -> float:
+    """Run r's scale of the caps this month (rules.announcement_scale), from its view: the largest peer share,
+    campaign and recent lead among the blocs and patrons that have a party among their members (the others'
+    reach no party: the Sahel confederation's, once its three members have left), counted from the view's
+    tallies (eligible less exiting members: those still in the Statute with no withdrawal under way); and
+    mean_bounds[r], the parties' mean ideal point in the run's first month and the largest since."""
+    peer = p.junta_peer_weight * junta_ratio[r] if p.junta_peer_weight > 0 else 0.0
+    lead, drive = 0.0, 0.0
+    for b in range(bloc_ratio.shape[1]):
+        if tallies[r, 1, b] > tallies[r, 0, b]:
+            peer = max(peer, bloc_ratio[r, b])
+            drive = max(drive, campaign[b])
+            if lead_count[r, b] > 0:
+                lead = 1.0
+    for k in range(1, patron_ratio.shape[1]):
+        if tallies[r, 3, k] > tallies[r, 2, k]:
+            peer = max(peer, patron_ratio[r, k])
+    return rules.announcement_scale(p, lead, peer, mean_bounds[r, 1] - mean_bounds[r, 0], 1.0 - legitimacy[r], drive)
+
+
+@jit
+def drawn_logits(p: Any, r: int, month: int, arrays: tuple, african: np.ndarray, first: np.ndarray,
+                 membership: np.ndarray, membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float,
+                 campaign: np.ndarray, legitimacy: np.ndarray, mean_ideal: np.ndarray, bloc_ratio: np.ndarray,
+                 patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray, tallies: np.ndarray,
+                 draws: np.ndarray, caps: np.ndarray, mean_bounds: np.ndarray, z: np.ndarray) -> float:
+    """`announcement_logits` of run r's parties whose announcement draw this month lies below their bound (caps[r, s]
+    x `run_scale`); the other parties cannot announce, whatever their log-odds, and get -inf. Most parties'
+    draws lie far above it, so their log-odds are never computed: the same decisions for a fraction of the
+    work. A cap cleared to infinity (a coup, junta end or patron switch, a scheduled event, a run's start) is
+    taken again from the state when it is next needed."""
+    status = arrays[STATUS]
+    scale = run_scale(p, r, campaign, legitimacy, bloc_ratio, patron_ratio, junta_ratio, lead_count, tallies,
+                      mean_bounds)
+    top = -math.inf
+    for s in range(status.shape[1]):
+        if status[r, s] != PARTY:
+            continue
+        if draws[ANNOUNCEMENTS, r, s] * TO_UNIT > caps[r, s] * scale:  # never true of an infinite cap or scale
+            z[s] = -math.inf
+            continue
+        top = max(top, _party_logits(p, r, s, s + 1, month, arrays, african, first, membership, membership_lead,
+                                     hostility, africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio,
+                                     patron_ratio, junta_ratio, lead_count, z, z[:0].reshape((0, COVARIATES))))
+        if caps[r, s] == math.inf:
+            caps[r, s] = state_cap(p, r, s, month, arrays, african, hostility, africa_bias, mean_bounds[r, 1])
+    return top
+
+
+@jit
 def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, african: np.ndarray,
            hostility: np.ndarray, mean_ideal: np.ndarray, draws: np.ndarray, z: np.ndarray, announce_bound: float,
            accession_bound: float, bits: np.ndarray) -> None:
@@ -269,20 +354,23 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
 
 
 @jit
-def advance_run(p: Any, r: int, month: int, arrays: tuple, african: np.ndarray, first: np.ndarray,
+def advance_run(p: Any, r: int, month: int, first_month: bool, arrays: tuple, african: np.ndarray, first: np.ndarray,
                 membership: np.ndarray, membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float,
                 campaign: np.ndarray, legitimacy: np.ndarray, draws: np.ndarray, bits: np.ndarray,
                 mean_ideal: np.ndarray,
                 bloc_ratio: np.ndarray, patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray,
-                tallies: np.ndarray, z: np.ndarray) -> None:
+                tallies: np.ndarray, z: np.ndarray, caps: np.ndarray, mean_bounds: np.ndarray) -> None:
     """Every state of run r for one month: the view (rows r of the view arrays, see `view_arrays`), the
-    announcement log-odds (into the scratch array z, one value per state) and the decisions, added to
-    `bits` (runs, states)."""
+    announcement log-odds of the parties that can announce on their draws (`drawn_logits`, into the scratch
+    array z, one value per state) and the decisions, added to `bits` (runs, states)."""
     states = bits.shape[1]
     peer_view(p, r, month, arrays, first, membership, membership_lead, mean_ideal, bloc_ratio, patron_ratio,
               junta_ratio, lead_count, tallies)
-    top = announcement_logits(p, r, 0, states, month, arrays, african, first, membership, membership_lead,
-                              hostility, africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio,
-                              junta_ratio, lead_count, z)
+    if first_month:
+        mean_bounds[r, 0] = mean_bounds[r, 1] = mean_ideal[r]
+    mean_bounds[r, 1] = max(mean_bounds[r, 1], mean_ideal[r])
+    top = drawn_logits(p, r, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+                       campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count, tallies,
+                       draws, caps, mean_bounds, z)
     decide(p, r, 0, states, month, arrays, african, hostility, mean_ideal, draws, z, rules.monthly_from_logit(top),
            rules.accession_bound(p), bits)

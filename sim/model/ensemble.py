@@ -90,6 +90,7 @@ class Batch:
         blocs, patrons = static.bloc_members.shape[1], len(self.state.hostility)
         self._view = decide.view_arrays(runs, blocs, patrons)
         self._z = np.empty((runs, states))
+        self._caps = decide.cap_arrays(runs, states)
         self._world_population = float(static.population.sum())
         self.bits = np.zeros((months, runs, states), dtype=np.int16)
         self.eventful = np.zeros((months, runs), dtype=np.bool_)  # whether a month's bits hold a logged event
@@ -107,16 +108,18 @@ class Batch:
         self.month += 1
         t = self.month - self.scenario.start
         state, static, bits = self.state, self.static, self.bits[t - 1]
-        arrests = dynamics.apply_scheduled(state, self._schedule.get(self.month, []), self.month,
-                                           self.scenario.params, bits)
+        scheduled = self._schedule.get(self.month, [])
+        arrests = dynamics.apply_scheduled(state, scheduled, self.month, self.scenario.params, bits)
+        if scheduled:  # any state's attributes or the world's levels may have changed: every cap is taken again
+            self._caps[0][:] = np.inf
         month = kernel.month_parallel if self.threads > 1 else kernel.month_serial
         if self.threads > 1:
             numba.set_num_threads(self.threads)
         month(self._table, self.month, t, state.arrays(), static.african, static.first, static.membership,
               static.membership_lead, state.hostility, state.africa_bias, state.campaign, state.legitimacy,
               static.bloc_members, arrests, float(state.sanctions), self._generators, self._drawn % 2 == 1,
-              self._draws, bits, self._view, self._z, static.population, self._world_population, self.counts,
-              self.totals, self.ints, self.floats, self.eventful)
+              self._draws, bits, self._view, self._z, self._caps, static.population,
+              self._world_population, self.counts, self.totals, self.ints, self.floats, self.eventful)
         self._drawn += static.size
         return bits, self.counts
 

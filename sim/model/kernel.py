@@ -20,6 +20,9 @@ from sim.model.streams import draw_month
 INT_MEASURES, FLOAT_MEASURES = MEASURES[:8], MEASURES[8:]  # the counts, then legitimacy and population share
 EXITS, FURTHER = CODES.index("withdrawn"), CODES.index("further_exit")
 EVENT_MASK = (1 << len(EVENTS)) - 1  # the logged events, not the tallies
+# a state's own events that change what its announcement cap (decide.state_cap) was taken from
+RECAP = decide.COUP | decide.JUNTA_END | decide.PATRON_SWITCH
+RECAP_CODES = (CODES.index("coup"), CODES.index("junta_end"), CODES.index("patron_switch"))
 
 
 @numba.njit(cache=True, inline="always")
@@ -63,19 +66,32 @@ def record_all(t: int, status: np.ndarray, junta: np.ndarray, bits: np.ndarray, 
 
 
 @numba.njit(cache=True, inline="always")
+def _clear_caps(r: int, bits: np.ndarray, counts: np.ndarray, caps: np.ndarray) -> None:
+    """Run r's announcement caps cleared (to be taken again) for the states whose coup, junta end or patron
+    switch this month changed what their cap was taken from."""
+    if counts[r, RECAP_CODES[0]] + counts[r, RECAP_CODES[1]] + counts[r, RECAP_CODES[2]] == 0:
+        return
+    for s in range(bits.shape[1]):
+        if bits[r, s] & RECAP:
+            caps[r, s] = np.inf
+
+
+@numba.njit(cache=True, inline="always")
 def _run_month(r: int, table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                africa_bias, campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws, bits,
-               view, z, population, world_population, counts, totals, ints, floats, eventful) -> None:
+               view, z, caps, population, world_population, counts, totals, ints, floats, eventful) -> None:
     """One month of run r at its parameters (row r of `table`): draw, decide, count its events, record its
     measures, then move its court's legitimacy (dynamics.run_legitimacy) and record it; eventful[t - 1, r]
-    says whether the month has a logged event (see `logged_events`)."""
+    says whether the month has a logged event (see `logged_events`). `caps` (decide.cap_arrays) carries the
+    runs' announcement caps from month to month."""
     p = rules.numbers_at(table, r)
     draw_month(generators, r, high_first, draws)
-    decide.advance_run(p, r, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
-                       campaign, legitimacy, draws, bits, view[0], view[1], view[2], view[3], view[4], view[5],
-                       z[r])
+    decide.advance_run(p, r, month, t == 1, arrays, african, first, membership, membership_lead, hostility,
+                       africa_bias, campaign, legitimacy, draws, bits, view[0], view[1], view[2], view[3], view[4],
+                       view[5], z[r], caps[0], caps[1])
     record(r, t, arrays[decide.STATUS], arrays[decide.JUNTA], bits, population, world_population, counts, totals,
            ints, floats)
+    _clear_caps(r, bits, counts, caps[0])
     legitimacy[r] = dynamics.run_legitimacy(p, r, bits, bloc_members, counts, legitimacy, arrests, sanctions)
     floats[0, r, t] = legitimacy[r]
     eventful[t - 1, r] = counts[r, :len(EVENTS)].sum() > 0  # the logged codes, not the tallies
@@ -84,21 +100,21 @@ def _run_month(r: int, table, month, t, arrays, african, first, membership, memb
 @numba.njit(cache=True, parallel=True, nogil=True)
 def month_parallel(table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                    africa_bias, campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws,
-                   bits, view, z, population, world_population, counts, totals, ints, floats, eventful) -> None:
+                   bits, view, z, caps, population, world_population, counts, totals, ints, floats, eventful) -> None:
     """Month `month` (column t of the measures) of every run, runs spread over the threads; run r's
     parameters are row r of `table` (see sim.model.rules.numbers_at). `view` holds the scratch arrays of the
-    runs' peer views (decide.view_arrays); `arrests` (one value per run) and `sanctions` are the month's, for the
-    legitimacy rule."""
+    runs' peer views (decide.view_arrays) and `caps` their announcement caps (decide.cap_arrays); `arrests` (one value
+    per run) and `sanctions` are the month's, for the legitimacy rule."""
     for r in numba.prange(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                    campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws, bits, view, z,
-                   population, world_population, counts, totals, ints, floats, eventful)
+                   caps, population, world_population, counts, totals, ints, floats, eventful)
 
 
 @numba.njit(cache=True, nogil=True)
 def month_serial(table, month, t, arrays, african, first, membership, membership_lead, hostility,  # noqa: ANN001
                  africa_bias, campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws,
-                 bits, view, z, population, world_population, counts, totals, ints, floats, eventful) -> None:
+                 bits, view, z, caps, population, world_population, counts, totals, ints, floats, eventful) -> None:
     """`month_parallel` on the calling thread, on views of its arrays that count no references (as the
     parallel loop's are: see sim.model.borrow)."""
     table, arrays, african, first, membership, membership_lead = borrowed(table), borrowed(arrays), \
@@ -108,11 +124,11 @@ def month_serial(table, month, t, arrays, african, first, membership, membership
     bloc_members, arrests, view = borrowed(bloc_members), borrowed(arrests), borrowed(view)
     z, population, counts, totals, ints, floats = borrowed(z), borrowed(population), \
         borrowed(counts), borrowed(totals), borrowed(ints), borrowed(floats)
-    eventful = borrowed(eventful)
+    eventful, caps = borrowed(eventful), borrowed(caps)
     for r in range(bits.shape[0]):
         _run_month(r, table, month, t, arrays, african, first, membership, membership_lead, hostility, africa_bias,
                    campaign, legitimacy, bloc_members, arrests, sanctions, generators, high_first, draws, bits, view, z,
-                   population, world_population, counts, totals, ints, floats, eventful)
+                   caps, population, world_population, counts, totals, ints, floats, eventful)
 
 
 @numba.njit(cache=True, inline="always")

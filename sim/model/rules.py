@@ -141,6 +141,30 @@ def accession_bound(p: Any) -> float:
 
 
 @jit
+def announcement_cap(p: Any, gap: float, exposure: float, regime_change: float, junta_grievance: float,
+                     grievance: float, bias: float, cooperation: float, pressure: float) -> float:
+    """A party's own share of an upper bound of its monthly announcement probability: e^(its own terms of the
+    log-odds, each at the largest value it can reach before it is recomputed) / 12; times `announcement_scale`
+    the bound holds, since monthly(logistic(z)) = 1 - (1 + e^z)^(-1/12) <= log(1 + e^z) / 12 <= e^z / 12."""
+    return math.exp(p.b_div * gap + p.b_exp * exposure + p.b_rc * regime_change + p.b_junta * junta_grievance
+                    + p.b_pat * grievance + p.b_bias * bias - p.b_coop * cooperation + pressure) / 12.0
+
+
+@jit
+def announcement_scale(p: Any, lead: float, peer: float, mean_rise: float, legitimacy_gap: float,
+                       campaign: float) -> float:
+    """A run's share of the bound of `announcement_cap`: e^(the intercept and the terms the run's view sets, each at
+    its largest over the run's parties: any recent lead, the largest peer share, the rise of the parties' mean
+    ideal point since the caps were taken, the legitimacy gap and the strongest campaign, with the stance at
+    its largest, 1). Exact while every weight is at least 0 (their declared ranges); infinite otherwise."""
+    if min(p.b_div, p.b_lead, p.b_peer, p.b_exp, p.b_rc, p.b_junta, p.b_pat, p.b_bias, p.b_leg, p.b_camp,
+           p.b_coop) < 0:
+        return math.inf
+    return math.exp(p.a0 + p.b_lead * lead + p.b_peer * peer + p.b_div * mean_rise + p.b_leg * legitimacy_gap
+                    + p.b_camp * campaign + BOUND_MARGIN)
+
+
+@jit
 def drifted(p: Any, ideal_point: float, pole: float, strength: float) -> float:
     """A junta's ideal point after a month of drift toward its patron's pole."""
     return ideal_point + p.drift_rate * strength * (pole - ideal_point)

@@ -240,3 +240,60 @@ def test_cooperation_offsets_the_pull_of_a_court_hostile_patron() -> None:
     z = _full_logits(p, arrays, 0.5, 0.0) - p.a0
     # patron 2 x 0.8; legitimacy 1 x 0.5 x stance 0.8 without cooperation, 0 with it; cooperation -1.5
     assert z.tolist() == pytest.approx([1.6 + 0.4, 1.6 - 1.5])
+
+
+WEIGHTS = {"b_div": 3.0, "b_lead": 5.0, "b_peer": 6.0, "b_exp": 5.0, "b_rc": 2.0, "b_junta": 5.0, "b_pat": 5.0,
+           "b_bias": 2.0, "b_leg": 5.0, "b_camp": 6.0, "b_coop": 4.0}  # each weight's declared upper end
+
+
+@settings(max_examples=150, deadline=None)
+@given(weights=st.fixed_dictionaries({name: st.floats(0.0, high) for name, high in WEIGHTS.items()}),
+       intercept=st.floats(-12.0, -3.0), drift=st.floats(0.0, 0.5), junta_peers=st.floats(0.0, 1.0),
+       status=st.lists(st.sampled_from([PARTY, PARTY, ANNOUNCED, NOTIFIED, WITHDRAWN, NON_PARTY]), min_size=5,
+                       max_size=5),
+       ideal=st.lists(st.floats(-3.0, 3.0), min_size=5, max_size=5),
+       patron=st.lists(st.integers(0, 4), min_size=5, max_size=5),
+       junta=st.lists(st.booleans(), min_size=5, max_size=5),
+       strength=st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5),
+       target=st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5),
+       exposure=st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5),
+       cooperation=st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5),
+       pressure=st.lists(st.floats(-2.0, 3.0), min_size=5, max_size=5),
+       since=st.lists(st.integers(0, 40), min_size=5, max_size=5),
+       legitimacy=st.floats(0.0, 1.0), campaign=st.floats(0.0, 1.0), bias=st.floats(0.0, 1.0),
+       months=st.integers(1, 36))
+def test_a_cap_bounds_its_partys_announcement_probability_until_it_is_cleared(
+        weights: dict, intercept: float, drift: float, junta_peers: float, status: list, ideal: list, patron: list,
+        junta: list, strength: list, target: list, exposure: list, cooperation: list, pressure: list, since: list,
+        legitimacy: float, campaign: float, bias: float, months: int) -> None:
+    """A party's draw above its cap x its run's scale skips its log-odds (decide.drawn_logits), so the bound must
+    hold in every month until a coup, junta end, patron switch or scheduled event clears the cap: here months of
+    patron build-up, junta drift, a moving mean ideal point, closing windows and exits taking effect, with the
+    weights anywhere in their declared ranges."""
+    p = rules.numbers(Params.build({**weights, "a0": intercept, "drift_rate": drift,
+                                    "junta_peer_weight": junta_peers}))
+    arrays = world(status, ideal_point=ideal, patron=patron, junta=junta, patron_strength=strength,
+                   patron_target=target, exposure=exposure, cooperation=cooperation, pressure=pressure,
+                   regime_change=[MONTH - m for m in since], announce_month=[MONTH - m for m in since],
+                   status_month=[MONTH - m for m in since], notify_month=[MONTH - m for m in since])
+    first, membership, lead, blocs = memberships([[True, False], [True, True], [False, True], [True, False],
+                                                  [False, False]], [[True, False], [False, True], [False, False],
+                                                                    [False, False], [False, False]])
+    african, levels = np.array([True, True, False, True, False]), np.array([campaign, 0.0])
+    court = np.array([legitimacy])
+    view, (caps, bounds) = decide.view_arrays(1, blocs, 5), decide.cap_arrays(1, 5)
+    quiet = np.full((6, 1, 5), 2**32 - 1, dtype=np.uint32)  # every draw at its largest: no random event
+    for month in range(MONTH, MONTH + months):
+        decide.peer_view(p, 0, month, arrays, first, membership, lead, *view)
+        bounds[0, 1] = max(bounds[0, 1], view[0][0]) if month > MONTH else view[0][0]
+        bounds[0, 0] = bounds[0, 0] if month > MONTH else view[0][0]
+        z = np.full(5, -np.inf)
+        decide.announcement_logits(p, 0, 0, 5, month, arrays, african, first, membership, lead, HOSTILITY, bias,
+                                   levels, court, *view[:5], z)
+        scale = decide.run_scale(p, 0, levels, court, *view[1:], bounds)
+        for s in np.flatnonzero(arrays[0][0] == PARTY):
+            if caps[0, s] == np.inf:
+                caps[0, s] = decide.state_cap(p, 0, s, month, arrays, african, HOSTILITY, bias, bounds[0, 1])
+            assert rules.monthly_from_logit(z[s]) <= caps[0, s] * scale
+        decide.decide(p, 0, 0, 5, month, arrays, african, HOSTILITY, view[0], quiet, z, 1.0, 1.0,
+                      np.zeros((1, 5), dtype=np.int16))  # patron strength ramps, juntas drift
