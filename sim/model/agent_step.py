@@ -7,6 +7,7 @@ with two arguments: the context and its state's position. The step calls the sam
 (sim.decide) for that one state.
 """
 
+import math
 from typing import Any, Callable
 
 import numba
@@ -25,14 +26,15 @@ class AgentContextType(types.StructRef):
 
 class AgentContext(structref.StructRefProxy):
     """What the agents' decisions read and write: the parameters, the per-state arrays (SimState.arrays),
-    the static memberships, the month's draws, view and event bits, and the world levels. `clock` holds
+    the static memberships, the month's draws, view, scratch log-odds and caps (decide.cap_arrays) and event
+    bits, and the world levels. `clock` holds
     the month, `world` the Africa bias (updated in place by the model every month, as the month is) and
     the bound of the accession probabilities (rules.accession_bound)."""
 
 
 FIELDS = ("p", "arrays", "african", "first", "membership", "membership_lead", "hostility", "campaign", "legitimacy",
           "draws",
-          "mean_ideal", "bloc_ratio", "patron_ratio", "junta_ratio", "lead_count", "tallies", "z", "bits",
+          "mean_ideal", "bloc_ratio", "patron_ratio", "junta_ratio", "lead_count", "tallies", "z", "caps", "bits",
           "clock", "world")
 structref.define_proxy(AgentContext, AgentContextType, list(FIELDS))
 
@@ -49,11 +51,11 @@ def agent_step(ctx: Any, s: int) -> None:
         borrowed(ctx.legitimacy), borrowed(ctx.bloc_ratio)
     patron_ratio, junta_ratio, lead_count = borrowed(ctx.patron_ratio), borrowed(ctx.junta_ratio), \
         borrowed(ctx.lead_count)
-    draws, bits = borrowed(ctx.draws), borrowed(ctx.bits)
-    decide.announcement_logits(p, 0, s, s + 1, month, arrays, african, first, membership, membership_lead, hostility,
-                               africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio,
-                               lead_count, z)
-    decide.decide(p, 0, s, s + 1, month, arrays, african, hostility, mean_ideal, draws, z, 1.0, accession_bound, bits)
+    draws, bits, caps = borrowed(ctx.draws), borrowed(ctx.bits), borrowed(ctx.caps)
+    # an infinite scale: every party's log-odds computed, without the ensemble's bound (which changes nothing)
+    decide.decide(p, 0, s, s + 1, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+                  campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count, draws, z, caps,
+                  0.0, math.inf, accession_bound, bits)
 
 
 @numba.njit(cache=True)

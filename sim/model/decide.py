@@ -9,10 +9,10 @@ costs more than a state's whole month.) A state's decisions depend only on its o
 taken before anyone moved, so applying them at once, state by state, gives what applying them all at the
 end would.
 
-The ensemble computes a party's log-odds only when its announcement draw could decide it (`drawn_logits`):
-an exact bound of its monthly probability, a cap per state (`state_cap`) times a scale per run (`run_scale`),
+`decide` computes a party's log-odds only when its announcement draw could decide it: in the ensemble an
+exact bound of its monthly probability, a cap per state (`state_cap`) times a scale per run (`run_scale`),
 tells that almost every party's draw lies above any probability it could have this month. The Mesa agents
-compute every party's log-odds; both take the same decisions.
+go without the bound and compute every party's log-odds; both take the same decisions.
 """
 
 import math
@@ -51,7 +51,7 @@ def view_arrays(runs: int, blocs: int, patrons: int) -> tuple[np.ndarray, ...]:
 
 
 def cap_arrays(runs: int, states: int) -> tuple[np.ndarray, np.ndarray]:
-    """Room for the runs' announcement caps (see `drawn_logits`), carried from month to month: each state's cap,
+    """Room for the runs' announcement caps (see `decide`), carried from month to month: each state's cap,
     infinite until taken, and each run's parties' mean ideal point in its first month and the largest since."""
     return np.full((runs, states), np.inf), np.empty((runs, 2))
 
@@ -188,7 +188,7 @@ def _party_logits(p: Any, r: int, begin: int, end: int, month: int, arrays: tupl
 def state_cap(p: Any, r: int, s: int, month: int, arrays: tuple, african: np.ndarray, hostility: np.ndarray,
               africa_bias: float, mean_bound: float) -> float:
     """State s's cap of run r (rules.announcement_cap): a bound of its own terms of the announcement log-odds
-    until its coup, junta end or patron switch, or a scheduled event (which clear it, see `drawn_logits`): its
+    until its coup, junta end or patron switch, or a scheduled event (which clear it, see `decide`): its
     patron strength at its target (the ramp only climbs to it), its ideal point at its patron's pole if it is
     a junta drifting there, its regime change as now (the window only closes) and the parties' mean ideal point
     at `mean_bound`, the largest it has been in the run (its later rise is the run's share). Infinite (no cap)
@@ -230,44 +230,19 @@ def run_scale(p: Any, r: int, campaign: np.ndarray, legitimacy: np.ndarray, bloc
 
 
 @jit
-def drawn_logits(p: Any, r: int, month: int, arrays: tuple, african: np.ndarray, first: np.ndarray,
-                 membership: np.ndarray, membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float,
-                 campaign: np.ndarray, legitimacy: np.ndarray, mean_ideal: np.ndarray, bloc_ratio: np.ndarray,
-                 patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray, tallies: np.ndarray,
-                 draws: np.ndarray, caps: np.ndarray, mean_bounds: np.ndarray, z: np.ndarray) -> float:
-    """`announcement_logits` of run r's parties whose announcement draw this month lies below their bound (caps[r, s]
-    x `run_scale`); the other parties cannot announce, whatever their log-odds, and get -inf. Most parties'
-    draws lie far above it, so their log-odds are never computed: the same decisions for a fraction of the
-    work. A cap cleared to infinity (a coup, junta end or patron switch, a scheduled event, a run's start) is
-    taken again from the state when it is next needed."""
-    status = arrays[STATUS]
-    scale = run_scale(p, r, campaign, legitimacy, bloc_ratio, patron_ratio, junta_ratio, lead_count, tallies,
-                      mean_bounds)
-    top = -math.inf
-    for s in range(status.shape[1]):
-        if status[r, s] != PARTY:
-            continue
-        if draws[ANNOUNCEMENTS, r, s] * TO_UNIT > caps[r, s] * scale:  # never true of an infinite cap or scale
-            z[s] = -math.inf
-            continue
-        top = max(top, _party_logits(p, r, s, s + 1, month, arrays, african, first, membership, membership_lead,
-                                     hostility, africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio,
-                                     patron_ratio, junta_ratio, lead_count, z, z[:0].reshape((0, COVARIATES))))
-        if caps[r, s] == math.inf:
-            caps[r, s] = state_cap(p, r, s, month, arrays, african, hostility, africa_bias, mean_bounds[r, 1])
-    return top
-
-
-@jit
-def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, african: np.ndarray,
-           hostility: np.ndarray, mean_ideal: np.ndarray, draws: np.ndarray, z: np.ndarray, announce_bound: float,
-           accession_bound: float, bits: np.ndarray) -> None:
-    """States begin..end-1 of run r this month: their events added as bits to `bits` (see EVENTS,
-    TALLIES), and applied to their attributes. `draws` are the month's draws as 32-bit integers, shape (processes,
-    runs, states); z the log-odds from `announcement_logits`. The bounds are upper bounds of the monthly
-    announcement and accession probabilities (1 when unknown): the exact probability is computed only for
-    draws below them, so with rules.accession_bound a non-party's accession log-odds are computed only on
-    its rare low draws."""
+def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, african: np.ndarray, first: np.ndarray,
+           membership: np.ndarray, membership_lead: np.ndarray, hostility: np.ndarray, africa_bias: float,
+           campaign: np.ndarray, legitimacy: np.ndarray, mean_ideal: np.ndarray, bloc_ratio: np.ndarray,
+           patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray, draws: np.ndarray,
+           z: np.ndarray, caps: np.ndarray, mean_bound: float, scale: float, accession_bound: float,
+           bits: np.ndarray) -> None:
+    """States begin..end-1 of run r this month, on the view (see `peer_view`): their events added as bits to
+    `bits` (see EVENTS, TALLIES), and applied to their attributes. `draws` are the month's draws as 32-bit
+    integers, shape (processes, runs, states). The exact probabilities are computed only for draws below an
+    upper bound of them: a party's log-odds (`announcement_logits`, into the scratch array z) only for a
+    draw below its cap caps[r, s] times the run's `scale` (see `state_cap`, `run_scale`; an infinite scale
+    computes every party's, and a cleared cap is taken again, at `mean_bound`, when next needed), and a
+    non-party's accession log-odds only for a draw below rules.accession_bound."""
     status, status_month, junta = arrays[STATUS], arrays[STATUS_MONTH], arrays[JUNTA]
     # every array taken from the tuple once, not once per state (each take costs a reference count)
     coup_rate, coup_factor, last_attempt, patrons = arrays[COUP_RATE], arrays[COUP_FACTOR], arrays[LAST_ATTEMPT], \
@@ -300,8 +275,13 @@ def decide(p: Any, r: int, begin: int, end: int, month: int, arrays: tuple, afri
         new_status = code
         if code == PARTY:
             u = draws[ANNOUNCEMENTS, r, s] * TO_UNIT
-            if u < announce_bound:
-                chance = rules.monthly_from_logit(z[s])
+            if not u > caps[r, s] * scale:  # not "<=": an infinite scale times a zero cap is no bound
+                chance = rules.monthly_from_logit(announcement_logits(
+                    p, r, s, s + 1, month, arrays, african, first, membership, membership_lead, hostility,
+                    africa_bias, campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count,
+                    z))
+                if caps[r, s] == math.inf:
+                    caps[r, s] = state_cap(p, r, s, month, arrays, african, hostility, africa_bias, mean_bound)
                 if u < chance:
                     new_status = ANNOUNCED
                     announce_month[r, s] = month
@@ -360,17 +340,17 @@ def advance_run(p: Any, r: int, month: int, first_month: bool, arrays: tuple, af
                 mean_ideal: np.ndarray,
                 bloc_ratio: np.ndarray, patron_ratio: np.ndarray, junta_ratio: np.ndarray, lead_count: np.ndarray,
                 tallies: np.ndarray, z: np.ndarray, caps: np.ndarray, mean_bounds: np.ndarray) -> None:
-    """Every state of run r for one month: the view (rows r of the view arrays, see `view_arrays`), the
-    announcement log-odds of the parties that can announce on their draws (`drawn_logits`, into the scratch
-    array z, one value per state) and the decisions, added to `bits` (runs, states)."""
+    """Every state of run r for one month: the view (rows r of the view arrays, see `view_arrays`), the scale
+    of its announcement caps (rows r of `cap_arrays`) and the decisions, added to `bits` (runs, states); z is
+    scratch for the log-odds, one value per state."""
     states = bits.shape[1]
     peer_view(p, r, month, arrays, first, membership, membership_lead, mean_ideal, bloc_ratio, patron_ratio,
               junta_ratio, lead_count, tallies)
     if first_month:
         mean_bounds[r, 0] = mean_bounds[r, 1] = mean_ideal[r]
     mean_bounds[r, 1] = max(mean_bounds[r, 1], mean_ideal[r])
-    top = drawn_logits(p, r, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
-                       campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count, tallies,
-                       draws, caps, mean_bounds, z)
-    decide(p, r, 0, states, month, arrays, african, hostility, mean_ideal, draws, z, rules.monthly_from_logit(top),
-           rules.accession_bound(p), bits)
+    scale = run_scale(p, r, campaign, legitimacy, bloc_ratio, patron_ratio, junta_ratio, lead_count, tallies,
+                      mean_bounds)
+    decide(p, r, 0, states, month, arrays, african, first, membership, membership_lead, hostility, africa_bias,
+           campaign, legitimacy, mean_ideal, bloc_ratio, patron_ratio, junta_ratio, lead_count, draws, z, caps,
+           mean_bounds[r, 1], scale, rules.accession_bound(p), bits)

@@ -95,6 +95,8 @@ class IccModel(mesa.Model):
         # the view each month's decisions are taken on: mean ideal point, bloc, patron and junta shares
         self.view = decide.view_arrays(1, blocs, patrons)
         self.z = np.empty(self.static.size)  # each agent's announcement log-odds
+        # decide's announcement caps; the agents decide at an infinite scale, so every party's log-odds are computed
+        self.caps = decide.cap_arrays(1, self.static.size)[0]
         self.bits = np.zeros((1, self.static.size), dtype=np.int16)  # this month's events
         self.draws = np.zeros((len(PROCESSES), 1, self.static.size), dtype=np.uint32)
         # the agents' shared structure: references to the arrays above and the state's, the month and the
@@ -104,8 +106,8 @@ class IccModel(mesa.Model):
         self._hostility, self._campaign = self.state.hostility.copy(), self.state.campaign.copy()
         self.context = AgentContext(self.numbers, self.arrays, self.static.african, self.static.first,
                                     self.static.membership, self.static.membership_lead, self._hostility,
-                                    self._campaign, self._legitimacy, self.draws, *self.view, self.z, self.bits,
-                                    self._clock, self._world)
+                                    self._campaign, self._legitimacy, self.draws, *self.view, self.z, self.caps,
+                                    self.bits, self._clock, self._world)
         self._take_view, agent_step = bound_view(self.context), bound_step(self.context)
         names = self.world.table["name"].tolist()
         for position in range(self.static.size):

@@ -115,14 +115,23 @@ def test_divergence_is_measured_from_the_parties_mean() -> None:
     assert z[[0, 1]].tolist() == [0.0, 2.0]  # mean of the three in the Statute: 1.0; the non-party is left out
 
 
-def step(p: Params, arrays: tuple, draws: list[list[float]], z: list[float], african: list[bool] | None = None) -> int:
-    """Decide state 0 of a one-run world with the given uniform draws per process; return its event bits."""
+def step(p: Params, arrays: tuple, draws: list[list[float]], african: list[bool] | None = None,
+         caps: np.ndarray | None = None, scale: float = np.inf) -> int:
+    """Decide a one-run world without blocs (its view taken first) on the given uniform draws per process, at
+    the given announcement caps and scale (default: none, every party's log-odds computed); return state 0's
+    event bits."""
     n = arrays[0].shape[1]
-    numbers = np.array(draws, dtype=float).reshape(6, 1, n)
+    numbers = rules.numbers(p)
+    first, membership, lead, blocs = memberships([[False]] * n)
+    view = decide.view_arrays(1, blocs, 5)
+    decide.peer_view(numbers, 0, MONTH, arrays, first, membership, lead, *view)
+    uniforms = np.array(draws, dtype=float).reshape(6, 1, n)
     bits = np.zeros((1, n), dtype=np.int16)
-    decide.decide(rules.numbers(p), 0, 0, n, MONTH, arrays, np.array(african or [False] * n), HOSTILITY,
-                  np.zeros(1), np.ceil(numbers / decide.TO_UNIT).astype(np.uint32), np.array(z, dtype=float), 1.0,
-                  rules.accession_bound(rules.numbers(p)), bits)
+    decide.decide(numbers, 0, 0, n, MONTH, arrays, np.array(african or [False] * n), first, membership, lead,
+                  HOSTILITY, 0.0, np.zeros(blocs), np.ones(1), *view[:5],
+                  np.ceil(uniforms / decide.TO_UNIT).astype(np.uint32), np.empty(n),
+                  decide.cap_arrays(1, n)[0] if caps is None else caps, 0.0, scale, rules.accession_bound(numbers),
+                  bits)
     return int(bits[0, 0])
 
 
@@ -137,7 +146,7 @@ def test_a_non_party_accedes_on_a_draw_below_its_monthly_accession_probability()
         for share, expected in ((0.999, decide.DEPOSITED), (1.001, 0)):
             arrays = world([NON_PARTY], ideal_point=[ideal], patron_strength=[strength], patron_target=[strength],
                            patron=[patron])
-            assert step(p, arrays, [[0.99]] * 5 + [[chance * share]], [-50.0]) == expected
+            assert step(p, arrays, [[0.99]] * 5 + [[chance * share]]) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -153,26 +162,36 @@ def test_the_accession_bound_is_never_below_a_non_partys_probability(intercept: 
 
 
 def test_announcement_is_drawn_against_the_monthly_probability() -> None:
-    p = Params()
-    chance = rules.monthly_from_logit(-2.0)
+    p = Params.build(ONLY)  # log-odds -3 for every party
+    chance = rules.monthly_from_logit(-3.0)
     quiet = [0.99]
     below = [quiet, quiet, [chance * 0.999], quiet, quiet, quiet]
     above = [quiet, quiet, [chance * 1.001], quiet, quiet, quiet]
     hit = world([PARTY])
-    assert step(p, hit, below, [-2.0]) == decide.ANNOUNCED_BIT
+    assert step(p, hit, below) == decide.ANNOUNCED_BIT
     assert hit[PER_STATE.index("status")][0, 0] == ANNOUNCED
     assert hit[PER_STATE.index("announce_month")][0, 0] == MONTH
     miss = world([PARTY])
-    assert step(p, miss, above, [-2.0]) == 0 and miss[0][0, 0] == PARTY
+    assert step(p, miss, above) == 0 and miss[0][0, 0] == PARTY
+
+
+def test_a_partys_log_odds_are_computed_only_on_a_draw_below_its_cap() -> None:
+    p = Params.build(ONLY)
+    below = [[0.99], [0.99], [rules.monthly_from_logit(-3.0) * 0.5], [0.99], [0.99], [0.99]]
+    caps = decide.cap_arrays(1, 1)[0]
+    assert step(p, world([PARTY]), below, caps=caps, scale=1.0) == decide.ANNOUNCED_BIT
+    assert caps[0, 0] == rules.announcement_cap(rules.numbers(p), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)  # taken
+    caps[0, 0] = 0.0  # a cap no draw lies below: the party is passed over, whatever its log-odds
+    assert step(p, world([PARTY]), below, caps=caps, scale=1.0) == 0
 
 
 def test_a_notified_withdrawal_takes_effect_after_twelve_months_before_any_revocation() -> None:
     p = Params.build({"revoke_rate": 1.0})
     due = world([NOTIFIED], notify_month=[MONTH - 12])
-    bits = step(p, due, [[0.99], [0.99], [0.99], [0.99], [0.0], [0.99]], [0.0])
+    bits = step(p, due, [[0.99], [0.99], [0.99], [0.99], [0.0], [0.99]])
     assert bits == decide.WITHDRAWN_BIT | decide.FURTHER_EXIT and due[0][0, 0] == WITHDRAWN
     early = world([NOTIFIED], notify_month=[MONTH - 11])
-    assert step(p, early, [[0.99], [0.99], [0.99], [0.99], [0.0], [0.99]], [0.0]) == decide.REVOKED
+    assert step(p, early, [[0.99], [0.99], [0.99], [0.99], [0.0], [0.99]]) == decide.REVOKED
     assert early[0][0, 0] == PARTY
 
 
@@ -182,18 +201,18 @@ def test_an_african_coup_brings_a_russian_patron_on_the_lowest_draws() -> None:
     cases = {0.1: decide.COUP | decide.PATRON_SWITCH, 0.4: decide.COUP, 0.9: decide.COUP_ATTEMPT}
     for share, expected in cases.items():  # of the attempt probability: switch below success * switch share
         arrays = world([PARTY], coup_rate=[0.5])
-        bits = step(p, arrays, [[attempt * share], [0.99], [0.99], [0.99], [0.99], [0.99]], [-50.0], [True])
+        bits = step(p, arrays, [[attempt * share], [0.99], [0.99], [0.99], [0.99], [0.99]], [True])
         assert bits == expected, share
         assert arrays[PER_STATE.index("junta")][0, 0] == bool(expected & decide.COUP)
         assert (arrays[PER_STATE.index("patron")][0, 0] == RUS) == bool(expected & decide.PATRON_SWITCH)
     arrays = world([PARTY], coup_rate=[0.5])
-    assert step(p, arrays, [[attempt * 0.1], [0.99], [0.99], [0.99], [0.99], [0.99]], [-50.0], [False]) == decide.COUP
+    assert step(p, arrays, [[attempt * 0.1], [0.99], [0.99], [0.99], [0.99], [0.99]], [False]) == decide.COUP
 
 
 def test_a_junta_drifts_toward_its_patrons_pole() -> None:
     p = Params()
     arrays = world([PARTY], junta=[True], patron=[RUS], patron_strength=[1.0], patron_target=[1.0])
-    step(p, arrays, [[0.99]] * 6, [-50.0])
+    step(p, arrays, [[0.99]] * 6)
     assert arrays[PER_STATE.index("ideal_point")][0, 0] == pytest.approx(p.drift_rate * p.pole_rus)
 
 
@@ -266,7 +285,7 @@ def test_a_cap_bounds_its_partys_announcement_probability_until_it_is_cleared(
         weights: dict, intercept: float, drift: float, junta_peers: float, status: list, ideal: list, patron: list,
         junta: list, strength: list, target: list, exposure: list, cooperation: list, pressure: list, since: list,
         legitimacy: float, campaign: float, bias: float, months: int) -> None:
-    """A party's draw above its cap x its run's scale skips its log-odds (decide.drawn_logits), so the bound must
+    """A party's draw above its cap x its run's scale skips its log-odds (decide.decide), so the bound must
     hold in every month until a coup, junta end, patron switch or scheduled event clears the cap: here months of
     patron build-up, junta drift, a moving mean ideal point, closing windows and exits taking effect, with the
     weights anywhere in their declared ranges."""
@@ -295,5 +314,6 @@ def test_a_cap_bounds_its_partys_announcement_probability_until_it_is_cleared(
             if caps[0, s] == np.inf:
                 caps[0, s] = decide.state_cap(p, 0, s, month, arrays, african, HOSTILITY, bias, bounds[0, 1])
             assert rules.monthly_from_logit(z[s]) <= caps[0, s] * scale
-        decide.decide(p, 0, 0, 5, month, arrays, african, HOSTILITY, view[0], quiet, z, 1.0, 1.0,
+        decide.decide(p, 0, 0, 5, month, arrays, african, first, membership, lead, HOSTILITY, bias, levels, court,
+                      *view[:5], quiet, z, np.full((1, 5), np.inf), 0.0, np.inf, 1.0,
                       np.zeros((1, 5), dtype=np.int16))  # patron strength ramps, juntas drift
