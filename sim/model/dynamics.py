@@ -35,16 +35,47 @@ def schedule(scenario: Scenario, static: Static) -> dict[int, list[ScheduledEven
     """Scenario events by month, for months inside the run window (after the start month). Built once
     per window, events and states and then shared (read-only): a calibration stage runs one window, with
     thousands of replayed events, for every parameter set it draws."""
+    return _scheduled(scenario, static)[0]
+
+
+def stale_caps(scenario: Scenario, static: Static) -> dict[int, np.ndarray | None]:
+    """For each month of `schedule`, the states whose announcement caps (sim.model.decide.state_cap) its
+    events make stale, to be cleared before the month (None: every state's); built with the schedule. A
+    replayed record has events most months, nearly all of them for a state or two and many (a status, a coup
+    attempt) changing nothing a cap is taken from."""
+    return _scheduled(scenario, static)[1]
+
+
+# scheduled events by what they do to the announcement caps: those that change none of what a cap is taken
+# from (a state's status, coup risk or recognition, or a level the run's scale reads every month), and those
+# that change it for their target states only; any other kind (a world level: hostility, regional bias) makes
+# every cap stale
+LEAVES_CAPS = frozenset({"coup_attempt", "announce", "notify", "revoke", "accede", "coup_risk", "sanctions", "campaign",
+                         "recognition", "arrest", "legitimacy"})
+STALES_TARGETS_CAPS = frozenset({"alignment", "coup", "junta_end", "government_change", "patron", "exposure",
+                                 "cooperation", "pressure"})
+
+
+def _scheduled(scenario: Scenario, static: Static) -> tuple[dict[int, list[ScheduledEvent]],
+                                                             dict[int, np.ndarray | None]]:
     key = (scenario.start, scenario.end, scenario.replay, repr(scenario.events), static.iso3,
            static.group.tobytes(), static.bloc_members.tobytes())
     if key not in _SCHEDULES:
         if len(_SCHEDULES) >= 16:
             _SCHEDULES.pop(next(iter(_SCHEDULES)))  # the oldest
-        _SCHEDULES[key] = _schedule(scenario, static)
+        by_month = _schedule(scenario, static)
+        _SCHEDULES[key] = by_month, {month: _stale(events) for month, events in by_month.items()}
     return _SCHEDULES[key]
 
 
-_SCHEDULES: dict[tuple, dict[int, list[ScheduledEvent]]] = {}
+_SCHEDULES: dict[tuple, tuple[dict[int, list[ScheduledEvent]], dict[int, np.ndarray | None]]] = {}
+
+
+def _stale(events: list[ScheduledEvent]) -> np.ndarray | None:
+    if any(e.kind not in LEAVES_CAPS and e.kind not in STALES_TARGETS_CAPS for e in events):
+        return None
+    return np.unique(np.concatenate([e.targets for e in events if e.kind in STALES_TARGETS_CAPS] +
+                                    [np.zeros(0, dtype=np.int64)]))
 
 
 def _schedule(scenario: Scenario, static: Static) -> dict[int, list[ScheduledEvent]]:

@@ -83,7 +83,7 @@ class Batch:
         self.month = scenario.start
         self._table = np.tile(np.array(numbers(scenario.params)), (runs, 1)) if table is None else table
         self.state.legitimacy = at_start_each(legitimacy_rates(self._table), scenario.start)  # each run's own rates
-        self._schedule = dynamics.schedule(scenario, static)
+        self._schedule, self._stale_caps = dynamics.schedule(scenario, static), dynamics.stale_caps(scenario, static)
         self._generators = seed_states(seed, indices)
         self._drawn = 0
         self._draws = np.empty((len(PROCESSES), runs, states), dtype=np.uint32)
@@ -110,8 +110,9 @@ class Batch:
         state, static, bits = self.state, self.static, self.bits[t - 1]
         scheduled = self._schedule.get(self.month, [])
         arrests = dynamics.apply_scheduled(state, scheduled, self.month, self.scenario.params, bits)
-        if scheduled:  # any state's attributes or the world's levels may have changed: every cap is taken again
-            self._caps[0][:] = np.inf
+        if self.month in self._stale_caps:
+            stale = self._stale_caps[self.month]
+            self._caps[0][:, slice(None) if stale is None else stale] = np.inf
         month = kernel.month_parallel if self.threads > 1 else kernel.month_serial
         if self.threads > 1:
             numba.set_num_threads(self.threads)

@@ -182,3 +182,17 @@ def test_a_change_of_government_opens_the_revocation_window(write_scenario: Writ
     assert not any(e == "revoked" for _, _, e in _events(quiet, "DEU"))
     revoked = [m for _, m, e in _events(changed, "DEU") if e == "revoked"]
     assert len(revoked) >= 35 and set(revoked) <= {"2027-05", "2027-06"}  # 1 - 0.1^2 of runs, in the window
+
+
+def test_scheduled_events_make_stale_only_the_caps_they_change() -> None:
+    """A status change leaves every announcement cap as it was, a coup its targets' caps, and a world level
+    (hostility to the court) all of them."""
+    def event(kind: str, *targets: int) -> dynamics.ScheduledEvent:
+        return dynamics.ScheduledEvent(kind, np.array(targets, dtype=np.int64), None)
+
+    assert dynamics._stale([event("announce", 3), event("arrest")]).tolist() == []
+    assert dynamics._stale([event("coup", 5), event("notify", 2), event("exposure", 1, 5)]).tolist() == [1, 5]
+    assert dynamics._stale([event("coup", 5), event("hostility")]) is None
+    assert dynamics.LEAVES_CAPS.isdisjoint(dynamics.STALES_TARGETS_CAPS)
+    world_levels = set(scenario.EVENT_KINDS) - dynamics.LEAVES_CAPS - dynamics.STALES_TARGETS_CAPS
+    assert world_levels == {"hostility", "bias"}  # a new kind of event clears every cap until classified
