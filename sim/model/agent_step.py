@@ -27,9 +27,8 @@ class AgentContextType(types.StructRef):
 class AgentContext(structref.StructRefProxy):
     """What the agents' decisions read and write: the parameters, the per-state arrays (SimState.arrays),
     the static memberships, the month's draws, view, scratch log-odds and caps (decide.cap_arrays) and event
-    bits, and the world levels. `clock` holds
-    the month, `world` the Africa bias (updated in place by the model every month, as the month is) and
-    the bound of the accession probabilities (rules.accession_bound)."""
+    bits, and the world levels. `clock` holds the month, `world` the Africa bias (updated in place by the
+    model every month, as the month is) and the bound of the accession probabilities (rules.accession_bound)."""
 
 
 FIELDS = ("p", "arrays", "african", "first", "membership", "membership_lead", "hostility", "campaign", "legitimacy",
